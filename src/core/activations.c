@@ -1,0 +1,229 @@
+/*
+ * activations.c — every hidden-layer activation f and its derivative f', as scalar functions
+ * (the definition, also used by the tests) and as one table of array operations:
+ *   forward   y[i]  = f(x[i])
+ *   backward  dx[i] = dy[i]·f'(x[i])
+ * p is the activation's parameter: the slope of leaky_relu for x ≤ 0, the width n of hswish;
+ * the other activations ignore it.
+ *
+ * Every function returns a finite value for every finite x (up to ±FLT_MAX): exponentials only
+ * ever see arguments where they cannot overflow, and no product can become inf·0.
+ * Array loops work in place (y == x, dx == dy) since each element is read before it is written.
+ */
+#include "nn_internal.h"
+
+#include <math.h>
+
+/* Above this, tanh(eˣ) (x > ~2.2) and softplus(x) − x (x > ~17) are already lost in f32. */
+#define TANHEXP_LINEAR 9.0f
+#define SOFTPLUS_LINEAR 20.0f
+/* 4·e^(−2·60) is below the smallest f32 denormal, so clamping |a| here changes nothing. */
+#define SECH2_ZERO 60.0f
+
+/* ---- shared helpers --------------------------------------------------------------------- */
+
+/* σ(x) = 1/(1 + e^−x), with e^−|x| so the exponential never overflows */
+static inline float sigm(float x) {
+    const float e = expf(-fabsf(x));
+    return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
+
+/* σ'(x) = σ(x)·σ(−x) = e/(1 + e)², e = e^−|x|: no cancellation in 1 − σ for large |x| */
+static inline float sigm_d(float x) {
+    const float e = expf(-fabsf(x));
+    const float d = 1.0f + e;
+    return e / (d * d);
+}
+
+/* sech²(a) = 1 − tanh²(a) = 4u/(1 + u)², u = e^−2|a|: accurate where tanh(a) rounds to ±1 */
+static inline float sech2(float a) {
+    const float u = expf(-2.0f * fminf(fabsf(a), SECH2_ZERO));
+    const float d = 1.0f + u;
+    return 4.0f * u / (d * d);
+}
+
+/* softplus(x) = log(1 + eˣ), = x once the log term is below f32 resolution */
+static inline float softplus(float x) {
+    return x > SOFTPLUS_LINEAR ? x : log1pf(expf(x));
+}
+
+/* ---- scalar definitions: f(x, p) and f'(x, p) ------------------------------------------- */
+
+/* sigmoid: σ(x) */
+static inline float sigmoid_f(float x, float p) {
+    (void)p;
+    return sigm(x);
+}
+
+/* sigmoid': σ(x)(1 − σ(x)) */
+static inline float sigmoid_d(float x, float p) {
+    (void)p;
+    return sigm_d(x);
+}
+
+/* tanh(x) */
+static inline float tanh_f(float x, float p) {
+    (void)p;
+    return tanhf(x);
+}
+
+/* tanh'(x) = 1 − tanh²(x) = sech²(x) */
+static inline float tanh_d(float x, float p) {
+    (void)p;
+    return sech2(x);
+}
+
+/* relu: max(x, 0) */
+static inline float relu_f(float x, float p) {
+    (void)p;
+    return x > 0.0f ? x : 0.0f;
+}
+
+/* relu': 1 for x > 0, else 0 (0 at the kink) */
+static inline float relu_d(float x, float p) {
+    (void)p;
+    return x > 0.0f ? 1.0f : 0.0f;
+}
+
+/* leaky_relu: x > 0 ? x : p·x */
+static inline float leaky_f(float x, float p) {
+    return x > 0.0f ? x : p * x;
+}
+
+/* leaky_relu': 1 for x > 0, else p (p at the kink) */
+static inline float leaky_d(float x, float p) {
+    return x > 0.0f ? 1.0f : p;
+}
+
+/* swish: x·σ(x) */
+static inline float swish_f(float x, float p) {
+    (void)p;
+    return x * sigm(x);
+}
+
+/* swish': σ(x) + x·σ(x)(1 − σ(x)) */
+static inline float swish_d(float x, float p) {
+    (void)p;
+    return sigm(x) + x * sigm_d(x);
+}
+
+/* mish: x·tanh(softplus(x)) */
+static inline float mish_f(float x, float p) {
+    (void)p;
+    return x * tanhf(softplus(x));
+}
+
+/* mish': tanh(sp) + x·sech²(sp)·σ(x), sp = softplus(x) */
+static inline float mish_d(float x, float p) {
+    (void)p;
+    const float sp = softplus(x);
+    return tanhf(sp) + x * sech2(sp) * sigm(x);
+}
+
+/* hswish (width n = p): 0 for x ≤ −n/2, x for x > n/2, x·(x + n/2)/n between */
+static inline float hswish_f(float x, float p) {
+    const float h = 0.5f * p;
+    if (x <= -h)
+        return 0.0f;
+    if (x > h)
+        return x;
+    return x * ((x + h) / p);   /* (x + n/2)/n is in [0, 1]: no overflow even for huge n */
+}
+
+/* hswish': 0 for x ≤ −n/2, 1 for x > n/2, (2x + n/2)/n = 2x/n + 1/2 between */
+static inline float hswish_d(float x, float p) {
+    const float h = 0.5f * p;
+    if (x <= -h)
+        return 0.0f;
+    if (x > h)
+        return 1.0f;
+    return 2.0f * (x / p) + 0.5f;
+}
+
+/* tanhexp: x·tanh(eˣ); tanh(eˣ) is exactly 1 in f32 beyond TANHEXP_LINEAR */
+static inline float tanhexp_f(float x, float p) {
+    (void)p;
+    return x > TANHEXP_LINEAR ? x : x * tanhf(expf(x));
+}
+
+/* tanhexp': tanh(eˣ) − x·eˣ·(tanh²(eˣ) − 1) = tanh(eˣ) + x·eˣ·sech²(eˣ).
+ * Past TANHEXP_LINEAR the second term is below 1e−40 and the first is 1, so return 1 before
+ * eˣ can overflow (which would give inf·0). */
+static inline float tanhexp_d(float x, float p) {
+    (void)p;
+    if (x > TANHEXP_LINEAR)
+        return 1.0f;
+    const float e = expf(x);
+    return tanhf(e) + x * e * sech2(e);
+}
+
+/* ---- array forms ------------------------------------------------------------------------ */
+
+/* forward: y[i] = f(x[i]); backward: dx[i] = dy[i]·f'(x[i]) (y is not needed: every
+ * derivative above is computed from x, which is more accurate than from y in the tails) */
+#define ACT_ARRAYS(f)                                                                        \
+    static void f##_fwd(float *y, const float *x, size_t n, float p) {                       \
+        for (size_t i = 0; i < n; i++)                                                       \
+            y[i] = f##_f(x[i], p);                                                           \
+    }                                                                                        \
+    static void f##_bwd(float *dx, const float *dy, const float *x, const float *y, size_t n, \
+                        float p) {                                                           \
+        (void)y;                                                                             \
+        for (size_t i = 0; i < n; i++)                                                       \
+            dx[i] = dy[i] * f##_d(x[i], p);                                                  \
+    }
+
+ACT_ARRAYS(sigmoid)
+ACT_ARRAYS(tanh)
+ACT_ARRAYS(relu)
+ACT_ARRAYS(leaky)
+ACT_ARRAYS(swish)
+ACT_ARRAYS(mish)
+ACT_ARRAYS(hswish)
+ACT_ARRAYS(tanhexp)
+
+#undef ACT_ARRAYS
+
+/* the table, indexed by nn_activation; the names are the ones the JS API uses */
+const nn_act_op nn_act_ops[NN_ACT_COUNT] = {
+    [NN_ACT_SIGMOID] = {"sigmoid", sigmoid_fwd, sigmoid_bwd},
+    [NN_ACT_TANH] = {"tanh", tanh_fwd, tanh_bwd},
+    [NN_ACT_RELU] = {"relu", relu_fwd, relu_bwd},
+    [NN_ACT_LEAKY_RELU] = {"leaky_relu", leaky_fwd, leaky_bwd},
+    [NN_ACT_SWISH] = {"swish", swish_fwd, swish_bwd},
+    [NN_ACT_MISH] = {"mish", mish_fwd, mish_bwd},
+    [NN_ACT_HSWISH] = {"hswish", hswish_fwd, hswish_bwd},
+    [NN_ACT_TANHEXP] = {"tanhexp", tanhexp_fwd, tanhexp_bwd},
+};
+
+/* ---- scalar entry points ---------------------------------------------------------------- */
+
+/* f(x) of activation act with parameter p; NaN for an act outside nn_activation */
+float nn_act_value(int act, float x, float p) {
+    switch (act) {
+    case NN_ACT_SIGMOID: return sigmoid_f(x, p);
+    case NN_ACT_TANH: return tanh_f(x, p);
+    case NN_ACT_RELU: return relu_f(x, p);
+    case NN_ACT_LEAKY_RELU: return leaky_f(x, p);
+    case NN_ACT_SWISH: return swish_f(x, p);
+    case NN_ACT_MISH: return mish_f(x, p);
+    case NN_ACT_HSWISH: return hswish_f(x, p);
+    case NN_ACT_TANHEXP: return tanhexp_f(x, p);
+    default: return NAN;
+    }
+}
+
+/* f'(x) of activation act with parameter p; NaN for an act outside nn_activation */
+float nn_act_deriv(int act, float x, float p) {
+    switch (act) {
+    case NN_ACT_SIGMOID: return sigmoid_d(x, p);
+    case NN_ACT_TANH: return tanh_d(x, p);
+    case NN_ACT_RELU: return relu_d(x, p);
+    case NN_ACT_LEAKY_RELU: return leaky_d(x, p);
+    case NN_ACT_SWISH: return swish_d(x, p);
+    case NN_ACT_MISH: return mish_d(x, p);
+    case NN_ACT_HSWISH: return hswish_d(x, p);
+    case NN_ACT_TANHEXP: return tanhexp_d(x, p);
+    default: return NAN;
+    }
+}

@@ -1,0 +1,94 @@
+/* kernels_scalar.c — reference kernels: plain loops in an order that suits row-major data. */
+#include "kernels.h"
+
+#include <string.h>
+
+/* C = [C +] op(A)·op(B); three loop orders keep the inner loop on contiguous memory */
+void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, const float *B, float *C,
+             int acc) {
+    if (!acc)
+        memset(C, 0, (size_t)M * (size_t)N * sizeof *C);
+    if (!ta && !tb) {           /* C[i,:] += A[i,k]·B[k,:] */
+        for (int i = 0; i < M; i++) {
+            float *c = C + (size_t)i * N;
+            const float *a = A + (size_t)i * K;
+            for (int k = 0; k < K; k++) {
+                const float aik = a[k];
+                const float *b = B + (size_t)k * N;
+                for (int j = 0; j < N; j++)
+                    c[j] += aik * b[j];
+            }
+        }
+    } else if (ta && !tb) {     /* A is (K, M): C[i,:] += A[k,i]·B[k,:] */
+        for (int i = 0; i < M; i++) {
+            float *c = C + (size_t)i * N;
+            for (int k = 0; k < K; k++) {
+                const float aki = A[(size_t)k * M + i];
+                const float *b = B + (size_t)k * N;
+                for (int j = 0; j < N; j++)
+                    c[j] += aki * b[j];
+            }
+        }
+    } else if (!ta && tb) {     /* B is (N, K): C[i,j] += A[i,:]·B[j,:] */
+        for (int i = 0; i < M; i++) {
+            const float *a = A + (size_t)i * K;
+            float *c = C + (size_t)i * N;
+            for (int j = 0; j < N; j++) {
+                const float *b = B + (size_t)j * K;
+                float s = 0.0f;
+                for (int k = 0; k < K; k++)
+                    s += a[k] * b[k];
+                c[j] += s;
+            }
+        }
+    } else {                    /* both transposed: C[i,j] += A[k,i]·B[j,k] */
+        for (int i = 0; i < M; i++) {
+            float *c = C + (size_t)i * N;
+            for (int j = 0; j < N; j++) {
+                const float *b = B + (size_t)j * K;
+                float s = 0.0f;
+                for (int k = 0; k < K; k++)
+                    s += A[(size_t)k * M + i] * b[k];
+                c[j] += s;
+            }
+        }
+    }
+}
+
+void nn_add_row(float *y, const float *b, int M, int N) {
+    for (int i = 0; i < M; i++) {
+        float *r = y + (size_t)i * N;
+        for (int j = 0; j < N; j++)
+            r[j] += b[j];
+    }
+}
+
+void nn_sum_rows(float *s, const float *x, int M, int N) {
+    for (int i = 0; i < M; i++) {
+        const float *r = x + (size_t)i * N;
+        for (int j = 0; j < N; j++)
+            s[j] += r[j];
+    }
+}
+
+void nn_mul(float *y, const float *m, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        y[i] *= m[i];
+}
+
+double nn_sumsq(const float *x, size_t n) {
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += (double)x[i] * (double)x[i];
+    return s;
+}
+
+void nn_axpy(float *y, float a, const float *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        y[i] += a * x[i];
+}
+
+void nn_scale(float *x, float a, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        x[i] *= a;
+}

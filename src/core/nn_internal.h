@@ -1,0 +1,195 @@
+/*
+ * nn_internal.h — structures and helpers shared inside the core. Never installed.
+ * Sizes: B batch rows, I inputs of a layer, O outputs of a layer, P parameter count.
+ */
+#ifndef NN_INTERNAL_H
+#define NN_INTERNAL_H
+
+#include "nnwasm.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- rng (rng.c) ----------------------------------------------------------------------- */
+
+/* PCG32 (O'Neill's permuted congruential generator, XSH-RR output): small, fast, and its
+ * whole state is two integers, so checkpoints can hold it. */
+typedef struct {
+    uint64_t state;
+    uint64_t inc;           /* odd: selects the stream */
+} nn_rng;
+
+void nn_rng_seed(nn_rng *r, uint64_t seed, uint64_t stream);
+uint32_t nn_rng_u32(nn_rng *r);
+/* uniform in [0, bound) without modulo bias; bound > 0 */
+uint32_t nn_rng_below(nn_rng *r, uint32_t bound);
+/* uniform in (0, 1) as double (never exactly 0 or 1) */
+double nn_rng_uniform(nn_rng *r);
+/* standard normal N(0, 1) by Box–Muller; uses two uniforms per call */
+double nn_rng_gauss(nn_rng *r);
+
+/* ---- errors (status.c) ----------------------------------------------------------------- */
+
+/* Format a message into err (may be NULL) and return status. */
+nn_status nn_fail(nn_error *err, nn_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) of n bytes, continuing from crc
+ * (start with 0). */
+uint32_t nn_crc32(uint32_t crc, const uint8_t *p, size_t n);
+
+/* ---- activations (activations.c) -------------------------------------------------------- */
+
+/* One row per activation: y = f(x) and dx = dy·f'(x) over n values. p is the activation's
+ * parameter (leaky slope, hswish width) or unused. Backward may read x (pre-activation) and
+ * y (post-activation, f(x) before dropout); today's bodies use x only. In place (y == x,
+ * dx == dy) is allowed. */
+typedef struct {
+    const char *name;
+    void (*forward)(float *y, const float *x, size_t n, float p);
+    void (*backward)(float *dx, const float *dy, const float *x, const float *y, size_t n,
+                     float p);
+} nn_act_op;
+
+extern const nn_act_op nn_act_ops[NN_ACT_COUNT];
+
+/* scalar forms, used by the tests as the definition */
+float nn_act_value(int act, float x, float p);
+float nn_act_deriv(int act, float x, float p);
+
+/* ---- the net (network.c) ---------------------------------------------------------------- */
+
+/* A training session: the view of the data and where the loop stands. The cursor fields
+ * (epoch .. shuffle_rng_epoch) are what a checkpoint stores. */
+typedef struct {
+    int active;             /* a session is open (nn_fit_begin called)                         */
+    int pending;            /* a checkpoint carried a cursor that resume may continue          */
+    nn_data data;
+    nn_fit_opts opts;
+    int32_t batch_size;     /* min(opts.batch_size, rows)                                      */
+    int32_t batches;        /* per epoch: ceil(rows / batch_size)                              */
+    int32_t rows;           /* rows of the data the session was started with                   */
+    int32_t epochs;
+    int32_t epoch;          /* completed epochs                                                */
+    int32_t batch;          /* batches done in the current epoch                               */
+    int64_t step;           /* steps done in the session                                       */
+    double loss_sum;        /* Σ batch loss · batch rows over the current epoch                */
+    int64_t correct;        /* rows classified right in the current epoch                      */
+    int64_t seen;           /* rows seen in the current epoch                                  */
+    double last_loss;       /* loss and accuracy of the last completed epoch                   */
+    double last_accuracy;
+    nn_rng shuffle_rng_epoch; /* shuffle generator as it was at the start of the epoch          */
+    int32_t *perm;          /* (rows) order of the current epoch                               */
+} nn_session;
+
+struct nn_net {
+    nn_spec spec;
+    int L;                  /* dense layers: spec.n_layers − 1                                 */
+    size_t P;               /* parameters                                                      */
+    size_t w_off[NN_MAX_LAYERS]; /* offset of W_l (in_l, out_l) in params                      */
+    size_t b_off[NN_MAX_LAYERS]; /* offset of b_l (out_l) in params                            */
+    int n_state;            /* optimizer state vectors of P floats: 0, 1 or 2                  */
+
+    float *params;          /* (P)                                                             */
+    float *grads;           /* (P)                                                             */
+    float *state;           /* (n_state·P) optimizer state: velocity, h, or Adam's m then v    */
+    float *backup;          /* ((1 + n_state)·P) params and state before the current step      */
+    uint64_t t;             /* optimizer steps ever taken (Adam's bias correction)             */
+
+    nn_rng rng;             /* init and dropout                                                */
+    nn_rng shuffle_rng;     /* epoch permutations                                              */
+
+    /* workspace for ws_rows rows, one allocation: */
+    int32_t ws_rows;
+    float *ws;
+    float *z[NN_MAX_LAYERS];    /* z[l] (B, out_l) pre-activation of layer l                   */
+    float *a[NN_MAX_LAYERS + 1];/* a[0] (B, I) the batch input; a[l+1] (B, out_l) activation   */
+    float *h[NN_MAX_LAYERS];    /* h[l] (B, out_l) f(z[l]) before dropout; equals a[l+1] when
+                                   dropout is off                                              */
+    float *mask[NN_MAX_LAYERS]; /* (B, out_l) dropout multipliers of hidden layer l            */
+    float *d_a;             /* (B, max units) gradient w.r.t. an activation                    */
+    float *d_z;             /* (B, max units) gradient w.r.t. a pre-activation                 */
+    float *tgt;             /* (B, outputs) targets of the batch                               */
+    int32_t *lab;           /* (B) labels of the gathered batch                                */
+    int use_labels;         /* the gathered batch has labels (lab), not targets (tgt)          */
+
+    nn_session fit;
+    int32_t perm_epoch;     /* epoch whose permutation fit.perm holds, −1 for none            */
+    char err[256];
+};
+
+/* Set net->err and return status. */
+nn_status nn_net_fail(nn_net *net, nn_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Check a spec; on failure write the reason into err and return NN_ERR_ARG (or the status
+ * given in bad, so the model loader can report NN_ERR_FORMAT). */
+nn_status nn_spec_check(const nn_spec *spec, nn_status bad, nn_error *err);
+
+/* Allocate a net for a checked spec, parameters zeroed, RNGs seeded from spec->seed. */
+nn_status nn_net_alloc(const nn_spec *spec, nn_net **out, nn_error *err);
+
+/* ---- layers (layers.c) -------------------------------------------------------------------
+ * Backward accumulates (+=) into dW and db, which the caller zeroes once per step; it
+ * overwrites d_in. */
+
+/* z (B, O) = in (B, I) · W (I, O) + b (O) */
+void nn_dense_forward(float *z, const float *in, const float *W, const float *b, int B, int I,
+                      int O);
+/* dW (I, O) += inᵀ·dz; db (O) += Σ_rows dz; d_in (B, I) = dz·Wᵀ unless d_in is NULL */
+void nn_dense_backward(float *d_in, float *dW, float *db, const float *dz, const float *in,
+                       const float *W, int B, int I, int O);
+/* inverted dropout: mask = 0 with probability rate, else 1/(1 − rate); a = h·mask */
+void nn_dropout_forward(float *a, float *mask, const float *h, size_t n, float rate, nn_rng *rng);
+
+/* ---- losses (losses.c) -------------------------------------------------------------------
+ * Rows carry either a label (lab != NULL) or a target row (tgt (B, O)); a label stands for the
+ * one-hot row. */
+
+/* y (B, O) = output(z) */
+void nn_output_forward(int output, float *y, const float *z, int B, int O);
+/* Σ over rows of the per-row loss, in double */
+double nn_loss_sum(int loss, int output, const float *z, const float *y, const int32_t *lab,
+                   const float *tgt, int B, int O);
+/* dz (B, O) = scale·∂(mean loss)/∂z */
+void nn_loss_backward(int loss, int output, float *dz, const float *y, const int32_t *lab,
+                      const float *tgt, int B, int O, float scale);
+/* rows whose prediction matches the label or target (argmax; O = 1: same side of 0.5) */
+int nn_count_correct(const float *y, const int32_t *lab, const float *tgt, int B, int O);
+
+/* ---- optimizers (optimizers.c) ------------------------------------------------------------ */
+
+/* Optimizer state vectors used by an optimizer type. */
+int nn_opt_state_count(int type);
+/* One update of params from grads with learning rate lr; advances net->t. */
+void nn_opt_step(nn_net *net, float lr);
+/* learning rate of session step s under the spec's schedule */
+float nn_schedule_lr(const nn_spec *spec, int64_t s);
+/* the weight-decay loss term λ/2·ΣW² (weights only) */
+double nn_decay_loss(const nn_net *net);
+/* grad += scale·λW on weights only */
+void nn_decay_grad(nn_net *net, float scale);
+
+/* ---- network internals shared with gradcheck.c and model_io.c ------------------------------ */
+
+/* Make the workspace hold at least rows rows. Allocates only when it must grow. */
+nn_status nn_ensure_workspace(nn_net *net, int32_t rows);
+/* Copy rows idx[0..B) of data into the workspace (a[0], lab or tgt); idx NULL = from row
+ * `first` in order. */
+void nn_gather(nn_net *net, const nn_data *data, const int32_t *idx, int32_t first, int B);
+/* forward over B gathered rows; train enables dropout */
+void nn_forward(nn_net *net, int B, int train);
+/* objective of the gathered batch after nn_forward: mean data loss + decay term, flooded.
+ * *flood_sign receives −1 when Flooding flips the gradient, else 1. */
+double nn_objective(nn_net *net, int B, float *flood_sign);
+/* zero grads, backpropagate the batch (scaled by flood_sign), add weight decay */
+void nn_backward(nn_net *net, int B, float flood_sign);
+
+#endif /* NN_INTERNAL_H */

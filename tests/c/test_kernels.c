@@ -1,0 +1,87 @@
+/*
+ * test_kernels.c — the GEMM in all four transpose forms and the small vector kernels against
+ * naive double-precision loops, on odd sizes so every tail runs.
+ */
+#include "check.h"
+#include "kernels.h"
+#include "nn_internal.h"
+
+#include <stdlib.h>
+
+/* f32 sums of up to 784 products of values in [−1, 1]: rounding stays below 1e-4 relative to
+ * the sum of |products|, which we use as the scale */
+#define GEMM_TOL 1e-5
+
+static void fill(float *v, size_t n, nn_rng *r) {
+    for (size_t i = 0; i < n; i++)
+        v[i] = (float)(2.0 * nn_rng_uniform(r) - 1.0);
+}
+
+static void check_gemm(int ta, int tb, int M, int N, int K, int acc, nn_rng *r) {
+    float *A = malloc((size_t)M * K * sizeof(float)), *B = malloc((size_t)K * N * sizeof(float));
+    float *C = malloc((size_t)M * N * sizeof(float)), *C0 = malloc((size_t)M * N * sizeof(float));
+    fill(A, (size_t)M * K, r);
+    fill(B, (size_t)K * N, r);
+    fill(C0, (size_t)M * N, r);
+    memcpy(C, C0, (size_t)M * N * sizeof(float));
+    nn_gemm(ta, tb, M, N, K, A, B, C, acc);
+    double worst = 0;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            double s = acc ? C0[(size_t)i * N + j] : 0.0, mag = fabs(s);
+            for (int k = 0; k < K; k++) {
+                const double a = ta ? A[(size_t)k * M + i] : A[(size_t)i * K + k];
+                const double b = tb ? B[(size_t)j * K + k] : B[(size_t)k * N + j];
+                s += a * b;
+                mag += fabs(a * b);
+            }
+            worst = fmax(worst, fabs(C[(size_t)i * N + j] - s) / fmax(mag, 1.0));
+        }
+    if (!(worst < GEMM_TOL))
+        printf("  gemm ta %d tb %d M %d N %d K %d acc %d: worst %g\n", ta, tb, M, N, K, acc,
+               worst);
+    CHECK(worst < GEMM_TOL);
+    free(A);
+    free(B);
+    free(C);
+    free(C0);
+}
+
+static void test_gemm(void) {
+    const int sizes[] = {1, 3, 5, 17, 33, 100};
+    nn_rng r;
+    nn_rng_seed(&r, 1, 3);
+    for (int t = 0; t < 4; t++)
+        for (int a = 0; a < 6; a++)
+            for (int b = 0; b < 6; b++)
+                for (int c = 0; c < 6; c += 2)
+                    check_gemm(t & 1, t >> 1, sizes[a], sizes[b], sizes[c], (a + b) & 1, &r);
+    check_gemm(0, 0, 100, 30, 784, 0, &r);  /* the MNIST shapes */
+    check_gemm(1, 0, 784, 30, 100, 1, &r);
+    check_gemm(0, 1, 100, 784, 30, 0, &r);
+}
+
+static void test_vectors(void) {
+    float y[7] = {1, 2, 3, 4, 5, 6, 7}, x[7] = {1, -1, 2, -2, 0.5f, 0, 3};
+    nn_axpy(y, 2.0f, x, 7);                     /* y += 2x */
+    const float want[7] = {3, 0, 7, 0, 6, 6, 13};
+    CHECK(memcmp(y, want, sizeof y) == 0);
+    nn_scale(y, 0.5f, 7);
+    CHECK_NEAR(y[6], 6.5, 0);
+    nn_mul(y, x, 7);                            /* (1.5, 0, 7, 0, 1.5, 0, 19.5) */
+    CHECK_NEAR(y[0], 1.5, 0);
+    CHECK_NEAR(y[6], 19.5, 0);
+    CHECK_NEAR(nn_sumsq(x, 7), 1 + 1 + 4 + 4 + 0.25 + 0 + 9, 0);
+    float m[6] = {1, 2, 3, 4, 5, 6}, b[3] = {10, 20, 30}, s[3] = {1, 1, 1};
+    nn_add_row(m, b, 2, 3);                     /* rows (11, 22, 33), (14, 25, 36) */
+    CHECK_NEAR(m[4], 25, 0);
+    nn_sum_rows(s, m, 2, 3);                    /* 1 + column sums */
+    CHECK_NEAR(s[0], 26, 0);
+    CHECK_NEAR(s[2], 70, 0);
+}
+
+int main(void) {
+    test_gemm();
+    test_vectors();
+    return check_report();
+}
