@@ -290,12 +290,13 @@ NN_API nn_status nn_evaluate(nn_net *net, const nn_data *data, double *loss, dou
  * saved, loaded and resumed ends bit-identical to one that never stopped. */
 
 /** @return the exact byte size nn_model_save will write (checkpoint: nonzero for the variant
- *  with optimizer state and cursor). */
+ *  with optimizer state and cursor); 0 when net is NULL. */
 NN_API size_t nn_model_size(const nn_net *net, int checkpoint);
 
 /** Write the model (or checkpoint) into dst.
  * @param cap  length of dst in bytes; at least nn_model_size(net, checkpoint)
- * @return NN_OK or NN_ERR_CAPACITY. */
+ * @return NN_OK, NN_ERR_ARG (net or dst is NULL) or NN_ERR_CAPACITY (the message gives both
+ *         sizes). */
 NN_API nn_status nn_model_save(nn_net *net, int checkpoint, uint8_t *dst, size_t cap);
 
 /** Build a net from a model or checkpoint file in memory. Every length, enum, size and the

@@ -63,8 +63,8 @@ float nn_act_deriv(int act, float x, float p);
 
 /* ---- the net (network.c) ---------------------------------------------------------------- */
 
-/* A training session: the view of the data and where the loop stands. The cursor fields
- * (epoch .. shuffle_rng_epoch) are what a checkpoint stores. */
+/* A training session: the view of the data and where the loop stands. rows, batch_size,
+ * epochs, opts.shuffle and epoch .. shuffle_rng_epoch are what a checkpoint stores. */
 typedef struct {
     int active;             /* a session is open (nn_fit_begin called)                         */
     int pending;            /* a checkpoint carried a cursor that resume may continue          */
