@@ -196,6 +196,11 @@ NN_API const char *nn_net_last_error(const nn_net *net);
 /** Copy the spec the net was created with (or loaded with) into *spec. */
 NN_API void nn_net_spec(const nn_net *net, nn_spec *spec);
 
+/** Replace the learning-rate schedule, checked as nn_net_create checks spec.schedule. It is
+ * part of the spec, so model files keep it.
+ * @return NN_OK, NN_ERR_ARG or NN_ERR_STATE (during a fit session). */
+NN_API nn_status nn_net_set_schedule(nn_net *net, const nn_schedule_spec *schedule);
+
 /** @return the number of f32 parameters (all weights and biases). */
 NN_API size_t nn_param_count(const nn_net *net);
 
@@ -373,6 +378,9 @@ NN_API nn_status nn_minmax_apply(float *x, int32_t rows, int32_t cols, const flo
 NN_API void *nn_alloc(size_t n);
 /** free for memory from nn_alloc. NULL is allowed. */
 NN_API void nn_free(void *p);
+/** @return bytes of heap currently allocated (malloc's in-use count) in wasm builds, where
+ *  bindings use it to check that nothing leaks; 0 in native builds. */
+NN_API size_t nn_heap_used(void);
 
 #ifdef __cplusplus
 }

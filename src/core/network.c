@@ -204,6 +204,22 @@ void nn_net_free(nn_net *net) {
 const char *nn_net_last_error(const nn_net *net) { return net ? net->err : "net is NULL"; }
 void nn_net_spec(const nn_net *net, nn_spec *spec) { *spec = net->spec; }
 size_t nn_param_count(const nn_net *net) { return net->P; }
+
+nn_status nn_net_set_schedule(nn_net *net, const nn_schedule_spec *schedule) {
+    if (!net)
+        return NN_ERR_ARG;
+    if (!schedule)
+        return nn_net_fail(net, NN_ERR_ARG, "schedule is NULL");
+    if (net->fit.active)
+        return nn_net_fail(net, NN_ERR_STATE, "the schedule cannot change during a fit session");
+    nn_spec s = net->spec;
+    s.schedule = *schedule;
+    nn_error e;
+    if (nn_spec_check(&s, NN_ERR_ARG, &e) != NN_OK)
+        return nn_net_fail(net, NN_ERR_ARG, "%s", e.message);
+    net->spec = s;
+    return NN_OK;
+}
 float *nn_params(nn_net *net) { return net->params; }
 const float *nn_grads(const nn_net *net) { return net->grads; }
 

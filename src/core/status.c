@@ -3,6 +3,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __EMSCRIPTEN__
+#include <malloc.h>
+#endif
 
 int nn_version(void) { return NN_VERSION_NUMBER; }
 
@@ -59,3 +62,11 @@ uint32_t nn_crc32(uint32_t crc, const uint8_t *p, size_t n) {
 
 void *nn_alloc(size_t n) { return n ? malloc(n) : NULL; }
 void nn_free(void *p) { free(p); }
+
+size_t nn_heap_used(void) {
+#ifdef __EMSCRIPTEN__
+    return (size_t)mallinfo().uordblks;
+#else
+    return 0;
+#endif
+}

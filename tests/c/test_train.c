@@ -190,9 +190,24 @@ static void test_call_order_and_args(void) {
     double loss, acc;
     CHECK_STATUS(nn_fit_steps(net, 2, &p), NN_OK);
     CHECK_STATUS(nn_evaluate(net, &d, &loss, &acc), NN_OK);
+    nn_schedule_spec k = {NN_SCHED_STEP, 10, 0.5f, 0.0f};
+    CHECK_STATUS(nn_net_set_schedule(net, &k), NN_ERR_STATE);   /* not mid-session */
     CHECK_STATUS(nn_fit_steps(net, 100, &p), NN_OK);
     CHECK_INT(p.done, 1);
     nn_fit_end(net);
+    /* a new schedule between sessions: step decay halves η every 2 steps */
+    k.step_size = 2;
+    CHECK_STATUS(nn_net_set_schedule(net, &k), NN_OK);
+    CHECK_STATUS(nn_fit_begin(net, &d, &o), NN_OK);
+    CHECK_STATUS(nn_fit_steps(net, 5, &p), NN_OK);
+    CHECK_NEAR(p.lr, 0.01 * 0.25, 1e-9);                        /* step 4: γ² */
+    nn_fit_end(net);
+    k.gamma = 2.0f;
+    CHECK_STATUS(nn_net_set_schedule(net, &k), NN_ERR_ARG);
+    CHECK_MSG(nn_net_last_error(net), "gamma");
+    nn_spec now;
+    nn_net_spec(net, &now);
+    CHECK_NEAR(now.schedule.gamma, 0.5, 0);                     /* refused: unchanged */
     /* creation failures report through the out-parameter */
     nn_error e;
     nn_net *none = (nn_net *)&e;

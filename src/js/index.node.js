@@ -1,0 +1,15 @@
+/** nnwasm for Node: reads the .wasm with fs. */
+import { setPlatformLoader } from './wasm.js';
+import { loadInstance } from './loader.node.js';
+import * as shared from './datasets.js';
+import { mnist } from './mnist.node.js';
+
+setPlatformLoader(loadInstance);
+
+export { init, wasmVariant } from './wasm.js';
+export { simdSupported } from './simd.js';
+export { Network } from './network.js';
+export { NnError } from './heap.js';
+
+/** Data sets: spiral, idx, minmax, bytesToFloats, and mnist (Node only). */
+export const datasets = Object.freeze({ ...shared, mnist });

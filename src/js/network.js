@@ -1,0 +1,447 @@
+/**
+ * The Network class: argument checks, option objects, the fit() chunk loop with callbacks,
+ * cancellation and early stopping. All numerics happen in the C core; this file only moves
+ * data in and out through heap.js and turns progress numbers into callbacks and history.
+ */
+import { core } from './wasm.js';
+import { boolean, checkKeys, enumIndex, func, integer, number, show } from './options.js';
+
+export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'swish', 'mish', 'hswish', 'tanhexp'];
+export const OUTPUTS = ['softmax', 'sigmoid', 'identity'];
+export const LOSSES = ['cross_entropy', 'mse'];
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
+export const INITS = ['gaussian', 'xavier', 'he'];
+export const SCHEDULES = ['constant', 'step', 'exponential', 'cosine'];
+
+const SPEC_KEYS = ['layers', 'activation', 'output', 'loss', 'optimizer', 'init', 'seed',
+  'leakySlope', 'hswishN', 'weightDecay', 'clipNorm', 'dropout', 'flood', 'schedule'];
+const OPTIMIZER_KEYS = ['type', 'lr', 'momentum', 'rho', 'beta1', 'beta2', 'eps'];
+const SCHEDULE_KEYS = ['type', 'stepSize', 'gamma', 'minLr'];
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationData', 'onBatchEnd', 'onEpochEnd',
+  'signal', 'schedule', 'earlyStopping', 'resume', 'chunkMs'];
+const EARLY_KEYS = ['patience', 'minDelta', 'restoreBestWeights'];
+const MAX_LAYERS = 16;
+const MAX_UNITS = 65536;
+
+/* ---- specs ------------------------------------------------------------------------------- */
+
+/** write a JS schedule object into the flat C fields of c */
+function scheduleToC(schedule, c, where) {
+  checkKeys(schedule, SCHEDULE_KEYS, where);
+  if (schedule.type !== undefined) c.schedule_type = enumIndex(schedule.type, SCHEDULES, `${where}.type`);
+  if (schedule.stepSize !== undefined) c.step_size = integer(schedule.stepSize, `${where}.stepSize`, 1);
+  if (schedule.gamma !== undefined) {
+    c.gamma = number(schedule.gamma, `${where}.gamma`, { min: 0, max: 1, minOpen: true });
+  }
+  if (schedule.minLr !== undefined) c.min_lr = number(schedule.minLr, `${where}.minLr`, { min: 0 });
+  if (c.schedule_type !== 0 && c.step_size < 1) {
+    throw new RangeError(`${where}.stepSize is required (an integer >= 1) for a '${SCHEDULES[c.schedule_type]}' schedule`);
+  }
+  if (c.schedule_type === 3 && c.min_lr > c.lr) {
+    throw new RangeError(`${where}.minLr ${c.min_lr} must not exceed the learning rate ${c.lr}`);
+  }
+}
+
+/** check a user spec and merge it over the core's defaults: the flat C fields heap.js writes */
+function specToC(spec, defaults) {
+  checkKeys(spec, SPEC_KEYS, 'spec');
+  const c = { ...defaults };
+  const { layers } = spec;
+  if (!Array.isArray(layers)) {
+    throw new TypeError(`spec.layers must be an array of layer sizes (input first), got ${show(layers)}`);
+  }
+  if (layers.length < 2 || layers.length > MAX_LAYERS) {
+    throw new RangeError(`spec.layers needs 2 to ${MAX_LAYERS} sizes (input and output included), got ${layers.length}`);
+  }
+  c.layers = layers.map((n, i) => integer(n, `spec.layers[${i}]`, 1, MAX_UNITS));
+  if (spec.activation !== undefined) c.activation = enumIndex(spec.activation, ACTIVATIONS, 'spec.activation');
+  if (spec.output !== undefined) c.output = enumIndex(spec.output, OUTPUTS, 'spec.output');
+  if (spec.loss !== undefined) c.loss = enumIndex(spec.loss, LOSSES, 'spec.loss');
+  if (spec.seed !== undefined) c.seed = integer(spec.seed, 'spec.seed', 0, 2 ** 32 - 1);
+  if (spec.leakySlope !== undefined) c.leaky_slope = number(spec.leakySlope, 'spec.leakySlope', { min: -1, max: 1 });
+  if (spec.hswishN !== undefined) c.hswish_n = number(spec.hswishN, 'spec.hswishN', { min: 0, minOpen: true });
+  if (spec.weightDecay !== undefined) c.weight_decay = number(spec.weightDecay, 'spec.weightDecay', { min: 0 });
+  if (spec.clipNorm !== undefined) c.clip_norm = number(spec.clipNorm, 'spec.clipNorm', { min: 0 });
+  if (spec.dropout !== undefined) c.dropout = number(spec.dropout, 'spec.dropout', { min: 0, max: 1, maxOpen: true });
+  if (spec.flood !== undefined) c.flood = number(spec.flood, 'spec.flood', { min: 0 });
+  const { init } = spec;
+  if (typeof init === 'string') {
+    c.init = enumIndex(init, INITS, 'spec.init');
+  } else if (init !== undefined) {
+    checkKeys(init, ['gaussian'], 'spec.init');
+    c.init = 0;
+    c.init_std = number(init.gaussian, 'spec.init.gaussian', { min: 0, minOpen: true });
+  }
+  let opt = spec.optimizer;
+  if (typeof opt === 'string') opt = { type: opt };
+  if (opt !== undefined) {
+    checkKeys(opt, OPTIMIZER_KEYS, 'spec.optimizer');
+    if (opt.type !== undefined) c.opt_type = enumIndex(opt.type, OPTIMIZERS, 'spec.optimizer.type');
+    if (opt.lr !== undefined) c.lr = number(opt.lr, 'spec.optimizer.lr', { min: 0, minOpen: true });
+    for (const k of ['momentum', 'rho', 'beta1', 'beta2']) {
+      if (opt[k] !== undefined) c[k] = number(opt[k], `spec.optimizer.${k}`, { min: 0, max: 1, maxOpen: true });
+    }
+    if (opt.eps !== undefined) c.eps = number(opt.eps, 'spec.optimizer.eps', { min: 0, minOpen: true });
+  }
+  if (c.output === 0 && c.layers[c.layers.length - 1] < 2) {
+    throw new RangeError("spec.output 'softmax' needs at least 2 outputs; use 'sigmoid' for one");
+  }
+  if (c.loss === 0 && c.output === 2) {
+    throw new RangeError("spec.loss 'cross_entropy' needs output 'softmax' or 'sigmoid'; use loss 'mse' with 'identity'");
+  }
+  if (spec.schedule !== undefined) scheduleToC(spec.schedule, c, 'spec.schedule');
+  return c;
+}
+
+/** the C fields back as a complete JS spec */
+function specFromC(c) {
+  const spec = {
+    layers: c.layers.slice(),
+    activation: ACTIVATIONS[c.activation],
+    output: OUTPUTS[c.output],
+    loss: LOSSES[c.loss],
+    optimizer: { type: OPTIMIZERS[c.opt_type], lr: c.lr, momentum: c.momentum, rho: c.rho,
+      beta1: c.beta1, beta2: c.beta2, eps: c.eps },
+    init: c.init === 0 ? { gaussian: c.init_std } : INITS[c.init],
+    seed: c.seed,
+    leakySlope: c.leaky_slope,
+    hswishN: c.hswish_n,
+    weightDecay: c.weight_decay,
+    clipNorm: c.clip_norm,
+    dropout: c.dropout,
+    flood: c.flood,
+    schedule: { type: SCHEDULES[c.schedule_type], stepSize: c.step_size, gamma: c.gamma, minLr: c.min_lr },
+  };
+  return spec;
+}
+
+/* ---- yielding ------------------------------------------------------------------------------ */
+
+/** let the event loop run (timers, I/O, UI) between chunks; setImmediate in Node, a
+ *  MessageChannel message in browsers (setTimeout(0) would be clamped to 4 ms) */
+function yieldToEventLoop() {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => { port1.close(); resolve(); };
+    port2.postMessage(0);
+  });
+}
+
+const now = () => (typeof performance === 'object' ? performance.now() : Date.now());
+
+/* ---- the class ------------------------------------------------------------------------------ */
+
+const TOKEN = Symbol('nnwasm.Network');
+
+/** A multi-layer perceptron living in the wasm heap. Create with Network.create or Network.load. */
+export class Network {
+  #core;
+  #net;
+  #spec;
+  #disposed = false;
+  #fitting = false;
+
+  /** @private use Network.create or Network.load */
+  constructor(token, c, net) {
+    if (token !== TOKEN) throw new TypeError('use Network.create(spec) or Network.load(bytes)');
+    this.#core = c;
+    this.#net = net;
+    this.#spec = specFromC(c.spec(net));
+  }
+
+  /**
+   * Create a network with freshly initialised weights.
+   * @param {import('./index').NetworkSpec} spec at least `layers`; see index.d.ts for the rest
+   * @returns {Promise<Network>}
+   */
+  static async create(spec) {
+    const c = await core();
+    const net = c.create(specToC(spec, c.specDefault()));
+    return new Network(TOKEN, c, net);
+  }
+
+  /**
+   * Rebuild a network from save() or checkpoint() bytes. Anything malformed is rejected with an
+   * Error whose code names the problem (NN_ERR_TRUNCATED, NN_ERR_MAGIC, NN_ERR_VERSION,
+   * NN_ERR_CHECKSUM, NN_ERR_FORMAT).
+   * @param {Uint8Array|ArrayBuffer} bytes
+   * @returns {Promise<Network>}
+   */
+  static async load(bytes) {
+    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+    if (!(bytes instanceof Uint8Array)) {
+      throw new TypeError(`Network.load(bytes): bytes must be a Uint8Array or ArrayBuffer, got ${show(bytes)}`);
+    }
+    if (bytes.length === 0) throw new RangeError('Network.load(bytes): bytes is empty');
+    const c = await core();
+    return new Network(TOKEN, c, c.load(bytes));
+  }
+
+  #live() {
+    if (this.#disposed) throw new Error('Network has been disposed');
+  }
+
+  /** @returns {import('./index').NetworkSpec} the complete spec, defaults filled in (a copy) */
+  get spec() { this.#live(); return structuredClone(this.#spec); }
+
+  /** @returns {number} input units */
+  get inputs() { return this.#spec.layers[0]; }
+
+  /** @returns {number} output units */
+  get outputs() { return this.#spec.layers[this.#spec.layers.length - 1]; }
+
+  /** @returns {number} weights and biases */
+  get paramCount() { this.#live(); return this.#core.paramCount(this.#net); }
+
+  /**
+   * A copy of every parameter: per layer W (inputs × outputs, row-major), then b.
+   * @returns {Float32Array}
+   */
+  getParams() { this.#live(); return this.#core.getParams(this.#net); }
+
+  /**
+   * Overwrite every parameter (layout of getParams).
+   * @param {Float32Array} values
+   */
+  setParams(values) {
+    this.#live();
+    if (!(values instanceof Float32Array)) {
+      throw new TypeError(`setParams(values): values must be a Float32Array, got ${show(values)}`);
+    }
+    if (values.length !== this.paramCount) {
+      throw new RangeError(`setParams(values): ${values.length} values given, the network has ${this.paramCount}`);
+    }
+    if (!values.every(Number.isFinite)) throw new RangeError('setParams(values): every value must be finite');
+    this.#core.setParams(this.#net, values);
+  }
+
+  /* rows of x, checked: Float32Array (or Uint8Array when bytes are allowed) of rows × inputs */
+  #rows(x, where, bytes) {
+    const ok = x instanceof Float32Array || (bytes && x instanceof Uint8Array);
+    if (!ok) {
+      const kinds = bytes ? 'a Float32Array (or a Uint8Array read as value/255)' : 'a Float32Array';
+      throw new TypeError(`${where} must be ${kinds} of rows × ${this.inputs} values, got ${show(x)}`);
+    }
+    if (x.length === 0 || x.length % this.inputs !== 0) {
+      throw new RangeError(`${where} has ${x.length} values, not a positive multiple of the ${this.inputs} inputs`);
+    }
+    return x.length / this.inputs;
+  }
+
+  /* y as the core wants it: Int32Array labels or Float32Array targets, checked against rows */
+  #truth(y, rows, where) {
+    if (y instanceof Float32Array) {
+      if (y.length !== rows * this.outputs) {
+        throw new RangeError(`${where} has ${y.length} targets; ${rows} rows × ${this.outputs} outputs need ${rows * this.outputs}`);
+      }
+      return y;
+    }
+    if (y instanceof Int32Array || y instanceof Uint8Array || y instanceof Uint16Array) {
+      if (y.length !== rows) throw new RangeError(`${where} has ${y.length} labels for ${rows} rows`);
+      return y instanceof Int32Array ? y : Int32Array.from(y);
+    }
+    throw new TypeError(`${where} must be class indices (Int32Array, Uint8Array or Uint16Array) ` +
+      `or a Float32Array of targets, got ${show(y)}`);
+  }
+
+  /**
+   * Outputs for every row of x, without dropout.
+   * @param {Float32Array} x rows × inputs
+   * @returns {Float32Array} rows × outputs
+   */
+  predict(x) {
+    this.#live();
+    const rows = this.#rows(x, 'predict(x): x', false);
+    return this.#core.predict(this.#net, x, rows, this.outputs);
+  }
+
+  /* run fn with x, y uploaded to the heap */
+  #withData(x, y, where, fn) {
+    const rows = this.#rows(x, `${where}: x`, true);
+    const data = this.#core.upload({ x, y: this.#truth(y, rows, `${where}: y`), rows, cols: this.inputs });
+    try {
+      return fn(data);
+    } finally {
+      data.free();
+    }
+  }
+
+  /**
+   * Mean loss (without weight decay or Flooding) and accuracy over a data set.
+   * @param {Float32Array|Uint8Array} x rows × inputs
+   * @param {Int32Array|Uint8Array|Uint16Array|Float32Array} y labels or targets
+   * @returns {{loss: number, accuracy: number}}
+   */
+  evaluate(x, y) {
+    this.#live();
+    return this.#withData(x, y, 'evaluate(x, y)', (d) => this.#core.evaluate(this.#net, d));
+  }
+
+  /**
+   * Compare backpropagation with central differences on (x, y).
+   * @param {Float32Array|Uint8Array} x a few rows
+   * @param {Int32Array|Uint8Array|Uint16Array|Float32Array} y
+   * @param {{h?: number}} [options] the difference step (default 1e-2)
+   * @returns {number} the worst relative error over all parameters
+   */
+  gradCheck(x, y, options = {}) {
+    this.#live();
+    checkKeys(options, ['h'], 'gradCheck options');
+    const h = options.h === undefined ? 1e-2 : number(options.h, 'gradCheck options.h', { min: 0, minOpen: true });
+    if (this.#fitting) throw new Error('gradCheck cannot run while fit is running');
+    return this.#withData(x, y, 'gradCheck(x, y)', (d) => this.#core.gradCheck(this.#net, d, h));
+  }
+
+  /** @returns {Uint8Array} the model file (docs/FORMAT.md): spec and parameters */
+  save() { this.#live(); return this.#core.save(this.#net, false); }
+
+  /**
+   * A checkpoint: the model plus optimizer state, RNG state and an unfinished fit's position,
+   * so `Network.load(bytes)` then `fit(x, y, { resume: true, ... })` continues exactly.
+   * @returns {Uint8Array}
+   */
+  checkpoint() { this.#live(); return this.#core.save(this.#net, true); }
+
+  /**
+   * Train. Runs in chunks of steps and yields to the event loop between them; weights only ever
+   * change by whole optimizer steps, so an abort or an error leaves a usable network.
+   * @param {Float32Array|Uint8Array} x rows × inputs (bytes are read as value/255)
+   * @param {Int32Array|Uint8Array|Uint16Array|Float32Array} y labels or targets
+   * @param {import('./index').FitOptions} [options]
+   * @returns {Promise<import('./index').History>}
+   */
+  async fit(x, y, options = {}) {
+    this.#live();
+    if (this.#fitting) throw new Error('fit is already running on this network; await it or abort it first');
+    const o = fitOptions(options);
+    const rows = this.#rows(x, 'fit(x, y): x', true);
+    const labels = this.#truth(y, rows, 'fit(x, y): y');
+    let val = null;
+    if (o.validationData) {
+      const [xv, yv] = o.validationData;
+      const vrows = this.#rows(xv, 'fit options.validationData[0]', true);
+      val = { x: xv, y: this.#truth(yv, vrows, 'fit options.validationData[1]'), rows: vrows, cols: this.inputs };
+    }
+    if (o.earlyStopping && !val) throw new TypeError('fit options.earlyStopping needs validationData');
+    o.signal?.throwIfAborted();
+    const c = this.#core;
+    const net = this.#net;
+    if (o.schedule) {
+      const s = { ...c.spec(net) };
+      scheduleToC(o.schedule, s, 'fit options.schedule');
+      c.setSchedule(net, s);
+      this.#spec = specFromC(c.spec(net));
+    }
+    this.#fitting = true;
+    let data = null;
+    let vdata = null;
+    let progress = 0;
+    const history = { loss: [], accuracy: [], valLoss: [], valAccuracy: [], lr: [] };
+    try {
+      data = c.upload({ x, y: labels, rows, cols: this.inputs });
+      if (val) vdata = c.upload(val);
+      progress = c.fitBegin(net, data, o);
+      let chunk = 1;
+      let best = null;
+      let wait = 0;
+      let step = null;
+      for (;;) {
+        const t0 = now();
+        const p = c.fitSteps(net, progress, o.onBatchEnd ? 1 : chunk);
+        // steps this call ran; on the first call, only a session finished before it ran none
+        const ran = step === null ? (p.done && !p.epochEnd ? 0 : 1) : p.step - step;
+        step = p.step;
+        if (!o.onBatchEnd && ran > 0) {   // aim for chunks of about chunkMs
+          const perStep = Math.max((now() - t0) / ran, 1e-3);
+          chunk = Math.max(1, Math.min(1 << 20, Math.round(o.chunkMs / perStep)));
+        }
+        if (o.onBatchEnd && ran > 0) {
+          await o.onBatchEnd(p.epochEnd ? p.batchesPerEpoch - 1 : p.batch - 1, {
+            loss: p.batchLoss, accuracy: p.accuracy, epoch: p.epochEnd ? p.epoch - 1 : p.epoch,
+            step: p.step, lr: p.lr,
+          });
+        }
+        let stop = p.done;
+        if (p.epochEnd) {
+          const logs = { loss: p.loss, accuracy: p.accuracy, lr: p.lr };
+          if (vdata) {
+            const v = c.evaluate(net, vdata);
+            logs.valLoss = v.loss;
+            logs.valAccuracy = v.accuracy;
+          }
+          history.loss.push(logs.loss);
+          history.accuracy.push(logs.accuracy);
+          history.lr.push(logs.lr);
+          if (vdata) {
+            history.valLoss.push(logs.valLoss);
+            history.valAccuracy.push(logs.valAccuracy);
+          }
+          const es = o.earlyStopping;
+          if (es) {
+            if (!best || logs.valLoss < best.loss - es.minDelta) {
+              best = { loss: logs.valLoss, epoch: p.epoch - 1, params: es.restoreBestWeights ? c.getParams(net) : null };
+              wait = 0;
+            } else if (++wait > es.patience) {
+              stop = true;
+              history.stoppedEpoch = p.epoch - 1;
+            }
+            history.bestEpoch = best.epoch;
+          }
+          if (o.onEpochEnd) await o.onEpochEnd(p.epoch - 1, logs);
+        }
+        if (stop) {
+          if (best?.params) c.setParams(net, best.params);
+          return history;
+        }
+        await yieldToEventLoop();
+        this.#live();
+        o.signal?.throwIfAborted();
+      }
+    } finally {
+      if (progress) c.fitEnd(net, progress);
+      data?.free();
+      vdata?.free();
+      this.#fitting = false;
+      if (this.#disposed) c.destroy(net); // dispose() was called during fit
+    }
+  }
+
+  /** Free the network's wasm memory. Idempotent; any later use throws. */
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (!this.#fitting) this.#core.destroy(this.#net);
+  }
+}
+
+/* ---- fit options --------------------------------------------------------------------------- */
+
+function fitOptions(options) {
+  checkKeys(options, FIT_KEYS, 'fit options');
+  const o = { epochs: 1, batchSize: 32, shuffle: true, resume: false, chunkMs: 10, ...options };
+  integer(o.epochs, 'fit options.epochs', 1);
+  integer(o.batchSize, 'fit options.batchSize', 1);
+  boolean(o.shuffle, 'fit options.shuffle');
+  boolean(o.resume, 'fit options.resume');
+  number(o.chunkMs, 'fit options.chunkMs', { min: 0, minOpen: true });
+  if (o.onBatchEnd !== undefined) func(o.onBatchEnd, 'fit options.onBatchEnd');
+  if (o.onEpochEnd !== undefined) func(o.onEpochEnd, 'fit options.onEpochEnd');
+  if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null &&
+      typeof o.signal.throwIfAborted === 'function')) {
+    throw new TypeError(`fit options.signal must be an AbortSignal, got ${show(o.signal)}`);
+  }
+  if (o.validationData !== undefined &&
+      !(Array.isArray(o.validationData) && o.validationData.length === 2)) {
+    throw new TypeError(`fit options.validationData must be [x, y], got ${show(o.validationData)}`);
+  }
+  if (o.schedule !== undefined) checkKeys(o.schedule, SCHEDULE_KEYS, 'fit options.schedule');
+  if (o.earlyStopping !== undefined) {
+    checkKeys(o.earlyStopping, EARLY_KEYS, 'fit options.earlyStopping');
+    o.earlyStopping = { patience: 0, minDelta: 0, restoreBestWeights: true, ...o.earlyStopping };
+    integer(o.earlyStopping.patience, 'fit options.earlyStopping.patience', 0);
+    number(o.earlyStopping.minDelta, 'fit options.earlyStopping.minDelta', { min: 0 });
+    boolean(o.earlyStopping.restoreBestWeights, 'fit options.earlyStopping.restoreBestWeights');
+  }
+  return o;
+}
