@@ -648,9 +648,13 @@ nn_status nn_evaluate(nn_net *net, const nn_data *data, double *loss, double *ac
         nn_gather(net, data, NULL, first, B);
         nn_forward(net, B, 0);
         const int32_t *lab = data->labels ? net->lab : NULL;
-        total += nn_loss_sum(s->loss, s->output, net->z[net->L - 1], net->a[net->L], lab,
-                             net->tgt, B, O);
-        right += nn_count_correct(net->a[net->L], lab, net->tgt, B, O);
+        const float *z = net->z[net->L - 1], *y = net->a[net->L];
+        for (int r = 0; r < B; r++) {   /* row by row, so the sum is the same for any chunk */
+            const size_t at = (size_t)r * O;
+            total += nn_loss_sum(s->loss, s->output, z + at, y + at, lab ? lab + r : NULL,
+                                 net->tgt + at, 1, O);
+        }
+        right += nn_count_correct(y, lab, net->tgt, B, O);
     }
     if (loss)
         *loss = total / data->rows;
