@@ -19,8 +19,15 @@ function scaleTable(c) {
   return byteTable;
 }
 
-/** Bytes to floats in 0..1 exactly as the core reads them (value/255). */
+/**
+ * Bytes to floats in 0..1 exactly as the core reads them (value/255).
+ * @param {Uint8Array|Uint8ClampedArray} pixels
+ * @returns {Promise<Float32Array>}
+ */
 export async function bytesToFloats(pixels) {
+  if (!(pixels instanceof Uint8Array || pixels instanceof Uint8ClampedArray)) {
+    throw new TypeError(`bytesToFloats(pixels): pixels must be a Uint8Array or Uint8ClampedArray, got ${show(pixels)}`);
+  }
   const table = scaleTable(await core());
   const out = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) out[i] = table[pixels[i]];

@@ -1,13 +1,16 @@
 /** nnwasm for browsers and bundlers: fetches the .wasm relative to this module. */
 import { setPlatformLoader } from './wasm.js';
-import { loadInstance } from './loader.browser.js';
+import { loadInstance, spawnWorker } from './loader.browser.js';
+import { setWorkerSpawner } from './worker-network.js';
 import * as shared from './datasets.js';
 
 setPlatformLoader(loadInstance);
+setWorkerSpawner(spawnWorker);
 
 export { init, wasmVariant } from './wasm.js';
 export { simdSupported } from './simd.js';
 export { Network } from './network.js';
+export { WorkerNetwork } from './worker-network.js';
 export { NnError } from './heap.js';
 
 /** Browsers have no MNIST files: fetch the IDX files and pass them to datasets.idx(). */

@@ -27,3 +27,15 @@ export async function loadInstance(simd, imports) {
   const { instance } = await WebAssembly.instantiate(await response.arrayBuffer(), imports);
   return instance;
 }
+
+/** Start worker.browser.js as a module Worker, as the endpoint WorkerNetwork talks to. */
+export async function spawnWorker() {
+  const w = new Worker(new URL('./worker.browser.js', import.meta.url), { type: 'module' });
+  return {
+    post: (msg, transfer) => w.postMessage(msg, transfer),
+    onMessage: (fn) => { w.onmessage = (event) => fn(event.data); },
+    onError: (fn) => { w.onerror = (event) => { event.preventDefault?.(); fn(event.message || event); }; },
+    busy: () => {},
+    terminate: () => w.terminate(),
+  };
+}

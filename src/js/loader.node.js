@@ -19,3 +19,20 @@ export async function loadInstance(simd, imports) {
   const { instance } = await WebAssembly.instantiate(bytes, imports);
   return instance;
 }
+
+/**
+ * Start worker.node.js in a worker_threads Worker, as the endpoint WorkerNetwork talks to. The
+ * worker holds the process open only while calls are pending.
+ */
+export async function spawnWorker() {
+  const { Worker } = await import('node:worker_threads');
+  const w = new Worker(new URL('./worker.node.js', import.meta.url));
+  w.unref();
+  return {
+    post: (msg, transfer) => w.postMessage(msg, transfer),
+    onMessage: (fn) => w.on('message', fn),
+    onError: (fn) => w.on('error', fn),
+    busy: (yes) => (yes ? w.ref() : w.unref()),
+    terminate: () => w.terminate(),
+  };
+}

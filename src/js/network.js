@@ -20,6 +20,7 @@ const SCHEDULE_KEYS = ['type', 'stepSize', 'gamma', 'minLr'];
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationData', 'onBatchEnd', 'onEpochEnd',
   'signal', 'schedule', 'earlyStopping', 'resume', 'chunkMs'];
 const EARLY_KEYS = ['patience', 'minDelta', 'restoreBestWeights'];
+export { SPEC_KEYS, OPTIMIZER_KEYS, SCHEDULE_KEYS, FIT_KEYS, EARLY_KEYS }; // for tests/js/types.test.js
 const MAX_LAYERS = 16;
 const MAX_UNITS = 65536;
 
@@ -186,10 +187,10 @@ export class Network {
   get spec() { this.#live(); return structuredClone(this.#spec); }
 
   /** @returns {number} input units */
-  get inputs() { return this.#spec.layers[0]; }
+  get inputs() { this.#live(); return this.#spec.layers[0]; }
 
   /** @returns {number} output units */
-  get outputs() { return this.#spec.layers[this.#spec.layers.length - 1]; }
+  get outputs() { this.#live(); return this.#spec.layers[this.#spec.layers.length - 1]; }
 
   /** @returns {number} weights and biases */
   get paramCount() { this.#live(); return this.#core.paramCount(this.#net); }

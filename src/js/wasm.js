@@ -4,6 +4,7 @@
  * memoised promise of the Core every Network shares.
  */
 import { Core } from './heap.js';
+import { boolean, checkKeys, show } from './options.js';
 import { simdSupported } from './simd.js';
 
 let platformLoad = null;
@@ -23,23 +24,32 @@ async function instantiate(source, simd) {
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     return (await WebAssembly.instantiate(source, imports())).instance;
   }
-  if (source !== undefined) {
-    throw new TypeError('init(source): source must be a WebAssembly.Module, an ArrayBuffer or ' +
-      `a typed array of the .wasm bytes, got ${Object.prototype.toString.call(source)}`);
-  }
   if (!platformLoad) throw new Error('nnwasm: no loader for this platform; pass the module to init()');
   return platformLoad(simd, imports());
 }
 
 /**
  * Load and initialise the WebAssembly module once. Every API call awaits this itself; call it
- * directly to load early or to hand in the module (compiled or bytes) from elsewhere.
+ * directly to load early or to hand in the module (compiled or bytes) from elsewhere. Once a
+ * load has succeeded, later calls share it and do not use their source; a failed load may be
+ * retried.
  * @param {WebAssembly.Module|ArrayBuffer|ArrayBufferView} [source] the nnwasm .wasm; by default
  *   build/wasm/nnwasm-simd.wasm (or -scalar.wasm without SIMD) beside the package
  * @param {{simd?: boolean}} [options] force the SIMD (true) or scalar (false) build
  * @returns {Promise<void>}
  */
 export function init(source, options = {}) {
+  try {
+    if (source !== undefined && !(source instanceof WebAssembly.Module ||
+        source instanceof ArrayBuffer || ArrayBuffer.isView(source))) {
+      throw new TypeError('init(source): source must be a WebAssembly.Module, an ArrayBuffer or ' +
+        `a typed array of the .wasm bytes, got ${show(source)}`);
+    }
+    checkKeys(options, ['simd'], 'init options');
+    if (options.simd !== undefined) boolean(options.simd, 'init options.simd');
+  } catch (err) {
+    return Promise.reject(err);
+  }
   if (!ready) {
     const simd = options.simd ?? simdSupported();
     ready = instantiate(source, simd).then((instance) => {

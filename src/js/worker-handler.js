@@ -1,0 +1,104 @@
+/**
+ * The message handler run inside a Web Worker or a Node worker_threads worker. Requests are
+ * `{id, method, args}`; answers are `{id, result}` or `{id, error: {name, message, code}}`;
+ * fit progress is `{id, kind: 'progress', event: 'batch' | 'epoch', index, logs}`, answered by
+ * `{method: 'ack', args: [id, error?]}` once the caller's callback has finished, so callbacks
+ * are awaited exactly as with Network. worker.browser.js and worker.node.js adapt it.
+ */
+
+/** plain-object form of an error, for postMessage */
+function serialise(err) {
+  return {
+    name: err?.name || 'Error',
+    message: err?.message || String(err),
+    code: err?.code,
+    status: err?.status,
+  };
+}
+
+/** transferable buffers of a result (typed arrays made here are never shared) */
+function transfers(result) {
+  return ArrayBuffer.isView(result) ? [result.buffer] : [];
+}
+
+/**
+ * @param {object} api the nnwasm entry point (Network, datasets, init)
+ * @param {(msg: object, transfer?: Transferable[]) => void} post
+ * @returns {(msg: object) => void} the onmessage handler
+ */
+export function createHandler(api, post) {
+  const nets = new Map();       // handle → Network
+  const fits = new Map();       // request id → AbortController of a running fit
+  const acks = new Map();       // request id → resolve/reject of a pending progress ack
+  let next = 1;
+
+  const net = (handle) => {
+    const n = nets.get(handle);
+    if (!n) throw new Error('Network has been disposed');
+    return n;
+  };
+  const describe = (handle, n) => ({ handle, spec: n.spec, paramCount: n.paramCount });
+  const keep = (n) => { const handle = next++; nets.set(handle, n); return describe(handle, n); };
+
+  /* progress to the caller, resumed when the caller's callback is done */
+  const progress = (id, event) => (index, logs) => new Promise((resolve, reject) => {
+    acks.set(id, { resolve, reject });
+    post({ id, kind: 'progress', event, index, logs });
+  });
+
+  const methods = {
+    init: (source, options) => api.init(source, options),
+    create: async (spec) => keep(await api.Network.create(spec)),
+    load: async (bytes) => keep(await api.Network.load(bytes)),
+    spec: (h) => describe(h, net(h)),
+    predict: (h, x) => net(h).predict(x),
+    evaluate: (h, x, y) => net(h).evaluate(x, y),
+    gradCheck: (h, x, y, options) => net(h).gradCheck(x, y, options),
+    save: (h) => net(h).save(),
+    checkpoint: (h) => net(h).checkpoint(),
+    getParams: (h) => net(h).getParams(),
+    setParams: (h, values) => net(h).setParams(values),
+    dispose: (h) => { nets.get(h)?.dispose(); nets.delete(h); },
+    fit: async (id, h, x, y, options, callbacks) => {
+      const controller = new AbortController();
+      fits.set(id, controller);
+      try {
+        const o = { ...options, signal: controller.signal };
+        if (callbacks.batch) o.onBatchEnd = progress(id, 'batch');
+        if (callbacks.epoch) o.onEpochEnd = progress(id, 'epoch');
+        const n = net(h);
+        const history = await n.fit(x, y, o);
+        return { history, spec: n.spec };
+      } finally {
+        fits.delete(id);
+      }
+    },
+    abort: (id) => { fits.get(id)?.abort(); },
+    ack: (id, error) => {
+      const pending = acks.get(id);
+      acks.delete(id);
+      if (!pending) return;
+      if (error) pending.reject(Object.assign(new Error(error.message), error));
+      else pending.resolve();
+    },
+    spiral: (options) => api.datasets.spiral(options),
+    idx: (bytes, options) => api.datasets.idx(bytes, options),
+    mnist: (options) => api.datasets.mnist(options),
+  };
+
+  return async (msg) => {
+    const { id, method, args = [] } = msg || {};
+    if (method === 'ack' || method === 'abort') {   // control messages get no answer
+      methods[method](...args);
+      return;
+    }
+    try {
+      const fn = Object.hasOwn(methods, method) ? methods[method] : null;
+      if (!fn) throw new TypeError(`unknown worker method ${JSON.stringify(method)}`);
+      const result = await (method === 'fit' ? fn(id, ...args) : fn(...args));
+      post({ id, result }, transfers(result));
+    } catch (err) {
+      post({ id, error: serialise(err) });
+    }
+  };
+}

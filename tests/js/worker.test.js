@@ -1,0 +1,72 @@
+// WorkerNetwork in Node worker_threads: the same answers as Network, callbacks awaited across
+// the thread boundary, errors revived in their own classes, abort and dispose.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Network, WorkerNetwork, NnError, datasets } from '../../src/js/index.node.js';
+
+const spec = { layers: [2, 10, 3], activation: 'sigmoid', init: { gaussian: 0.01 },
+  optimizer: { type: 'sgd', lr: 1 }, seed: 5 };
+
+test('a worker trains bit-identically to the main thread, awaiting callbacks', async () => {
+  const { x, y } = await datasets.spiral({ pointsPerClass: 50 });
+  const local = await Network.create(spec);
+  const remote = await WorkerNetwork.create(spec);
+  try {
+    assert.deepEqual(remote.spec, local.spec);
+    assert.equal(remote.paramCount, local.paramCount);
+    assert.deepEqual(await remote.getParams(), local.getParams());
+    const seen = [];
+    const h1 = await local.fit(x, y, { epochs: 20, batchSize: 30 });
+    const h2 = await remote.fit(x, y, {
+      epochs: 20, batchSize: 30,
+      onEpochEnd: async (e) => {   // the worker must wait for this before it goes on
+        await new Promise((r) => setTimeout(r, 2));
+        seen.push(e);
+      },
+    });
+    assert.deepEqual(h2, h1);
+    assert.deepEqual(seen, [...Array(20).keys()]);
+    assert.deepEqual(await remote.getParams(), local.getParams());
+    assert.deepEqual(await remote.predict(x), local.predict(x));
+    assert.deepEqual(await remote.evaluate(x, y), local.evaluate(x, y));
+    assert.deepEqual(await remote.save(), local.save());
+    const back = await WorkerNetwork.load(await remote.checkpoint());
+    assert.deepEqual(await back.getParams(), local.getParams());
+    await back.dispose();
+  } finally {
+    local.dispose();
+    await remote.dispose();
+  }
+});
+
+test('errors keep their class, message and code; a callback error is rethrown as is', async () => {
+  const { x, y } = await datasets.spiral({ pointsPerClass: 20 });
+  const net = await WorkerNetwork.create(spec);
+  try {
+    await assert.rejects(net.fit(x, y, { epochs: 0 }), (e) => e instanceof RangeError && /fit options\.epochs/.test(e.message));
+    await assert.rejects(net.fit(x, y, { epoch: 2 }), (e) => e instanceof TypeError && /did you mean "epochs"/.test(e.message));
+    await assert.rejects(net.predict(new Float32Array([NaN, 1])),
+      (e) => e instanceof NnError && e.code === 'NN_ERR_ARG' && /row 0 column 0/.test(e.message));
+    const boom = new Error('boom');
+    await assert.rejects(net.fit(x, y, { onBatchEnd: () => { throw boom; } }), (e) => e === boom);
+    await assert.rejects(WorkerNetwork.create({ layers: [2] }), RangeError);
+    assert.ok((await net.evaluate(x, y)).loss > 0, 'still usable');
+  } finally {
+    await net.dispose();
+  }
+});
+
+test('abort stops a worker fit; dispose is idempotent and later calls throw', async () => {
+  const { x, y } = await datasets.spiral({ pointsPerClass: 20 });
+  const net = await WorkerNetwork.create(spec);
+  const ac = new AbortController();
+  await assert.rejects(net.fit(x, y, { epochs: 100000, signal: ac.signal,
+    onEpochEnd: (e) => { if (e === 3) ac.abort(); } }), { name: 'AbortError' });
+  assert.ok((await net.getParams()).every(Number.isFinite));
+  const running = net.fit(x, y, { epochs: 100000 });
+  await net.dispose();
+  await assert.rejects(running, /Network has been disposed/);
+  await net.dispose();
+  assert.throws(() => net.paramCount, /Network has been disposed/);
+  await assert.rejects(net.predict(x), /Network has been disposed/);
+});
