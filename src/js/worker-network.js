@@ -188,6 +188,25 @@ export class WorkerNetwork {
     }
   }
 
+  /**
+   * Fetch and parse an IDX file inside the worker and keep it there: the returned reference
+   * can stand for x or y in fit, evaluate, predict and validationData, so big data sets never
+   * cross the thread boundary.
+   * @param {string} url
+   * @param {{bytes?: boolean}} [options] as datasets.idx
+   * @returns {Promise<import('./index').WorkerData>}
+   */
+  async loadIdx(url, options = {}) {
+    this.#live();
+    return this.#call('loadIdx', [String(url), options]);
+  }
+
+  /** Drop data kept by loadIdx. */
+  async releaseData(ref) {
+    this.#live();
+    return this.#call('releaseData', [ref]);
+  }
+
   /** Free the network and stop its worker. Idempotent; any later use throws. */
   async dispose() {
     if (this.#disposed) return;
