@@ -25,6 +25,29 @@ static void check_gemm(int ta, int tb, int M, int N, int K, int acc, nn_rng *r) 
     fill(C0, (size_t)M * N, r);
     memcpy(C, C0, (size_t)M * N * sizeof(float));
     nn_gemm(ta, tb, M, N, K, A, B, C, acc);
+    /* every build (scalar loops, SIMD tiles) sums each element in the same f32 order as this
+     * plain loop — k increasing, multiply then add; dot products (tb) summed before adding —
+     * so its results must be identical to the bit */
+    int exact = 1;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            float c = acc ? C0[(size_t)i * N + j] : 0.0f, s = 0.0f;
+            for (int k = 0; k < K; k++) {
+                const float a = ta ? A[(size_t)k * M + i] : A[(size_t)i * K + k];
+                const float b = tb ? B[(size_t)j * K + k] : B[(size_t)k * N + j];
+                if (tb)
+                    s += a * b;
+                else
+                    c += a * b;
+            }
+            if (tb)
+                c += s;
+            exact &= memcmp(&c, &C[(size_t)i * N + j], sizeof c) == 0;
+        }
+    if (!exact)
+        printf("  gemm ta %d tb %d M %d N %d K %d acc %d: not bit-identical to the plain loop\n",
+               ta, tb, M, N, K, acc);
+    CHECK(exact);
     double worst = 0;
     for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++) {
@@ -48,7 +71,7 @@ static void check_gemm(int ta, int tb, int M, int N, int K, int acc, nn_rng *r) 
 }
 
 static void test_gemm(void) {
-    const int sizes[] = {1, 3, 5, 17, 33, 100};
+    const int sizes[] = {1, 3, 5, 8, 17, 33, 100};
     nn_rng r;
     nn_rng_seed(&r, 1, 3);
     for (int t = 0; t < 4; t++)

@@ -1,0 +1,181 @@
+/*
+ * kernels_simd128.c — the kernels of kernels.h with WebAssembly SIMD (f32x4), built only into
+ * the -msimd128 module. Every C element is summed in the same order as in kernels_scalar.c
+ * (k increasing, one multiply then one add, no fused operations), so results are
+ * bit-identical to the scalar reference; only the number of elements per instruction changes.
+ */
+#include "kernels.h"
+
+#include <string.h>
+#include <wasm_simd128.h>
+
+#define LD(p) wasm_v128_load(p)
+#define ST(p, v) wasm_v128_store((p), (v))
+#define MADD(c, a, b) wasm_f32x4_add((c), wasm_f32x4_mul((a), (b)))
+
+/* C (M, N) += a(i, k)·B (K, N) with a(i, k) = A[i·ai + k·ak]: NN (ai = K, ak = 1) and TN
+ * (ai = 1, ak = M). Tiles of 4 rows × 8 columns keep 8 accumulators, 2 B vectors and 4 A
+ * broadcasts in the 16 registers V8 has; tails take 4 columns, then single columns. */
+static void gemm_rows(int M, int N, int K, const float *A, size_t ai, size_t ak, const float *B,
+                      float *C) {
+    int i = 0;
+    for (; i + 4 <= M; i += 4) {
+        const float *a = A + (size_t)i * ai;
+        float *c0 = C + (size_t)i * N, *c1 = c0 + N, *c2 = c1 + N, *c3 = c2 + N;
+        int j = 0;
+        for (; j + 8 <= N; j += 8) {
+            v128_t x0 = LD(c0 + j), y0 = LD(c0 + j + 4), x1 = LD(c1 + j), y1 = LD(c1 + j + 4);
+            v128_t x2 = LD(c2 + j), y2 = LD(c2 + j + 4), x3 = LD(c3 + j), y3 = LD(c3 + j + 4);
+            for (int k = 0; k < K; k++) {
+                const float *ak0 = a + (size_t)k * ak;
+                const v128_t b0 = LD(B + (size_t)k * N + j), b1 = LD(B + (size_t)k * N + j + 4);
+                v128_t s = wasm_v128_load32_splat(ak0);
+                x0 = MADD(x0, s, b0);
+                y0 = MADD(y0, s, b1);
+                s = wasm_v128_load32_splat(ak0 + ai);
+                x1 = MADD(x1, s, b0);
+                y1 = MADD(y1, s, b1);
+                s = wasm_v128_load32_splat(ak0 + 2 * ai);
+                x2 = MADD(x2, s, b0);
+                y2 = MADD(y2, s, b1);
+                s = wasm_v128_load32_splat(ak0 + 3 * ai);
+                x3 = MADD(x3, s, b0);
+                y3 = MADD(y3, s, b1);
+            }
+            ST(c0 + j, x0);
+            ST(c0 + j + 4, y0);
+            ST(c1 + j, x1);
+            ST(c1 + j + 4, y1);
+            ST(c2 + j, x2);
+            ST(c2 + j + 4, y2);
+            ST(c3 + j, x3);
+            ST(c3 + j + 4, y3);
+        }
+        for (; j + 4 <= N; j += 4) {
+            v128_t x0 = LD(c0 + j), x1 = LD(c1 + j), x2 = LD(c2 + j), x3 = LD(c3 + j);
+            for (int k = 0; k < K; k++) {
+                const float *ak0 = a + (size_t)k * ak;
+                const v128_t b0 = LD(B + (size_t)k * N + j);
+                x0 = MADD(x0, wasm_v128_load32_splat(ak0), b0);
+                x1 = MADD(x1, wasm_v128_load32_splat(ak0 + ai), b0);
+                x2 = MADD(x2, wasm_v128_load32_splat(ak0 + 2 * ai), b0);
+                x3 = MADD(x3, wasm_v128_load32_splat(ak0 + 3 * ai), b0);
+            }
+            ST(c0 + j, x0);
+            ST(c1 + j, x1);
+            ST(c2 + j, x2);
+            ST(c3 + j, x3);
+        }
+        for (; j < N; j++) {
+            float s0 = c0[j], s1 = c1[j], s2 = c2[j], s3 = c3[j];
+            for (int k = 0; k < K; k++) {
+                const float *ak0 = a + (size_t)k * ak;
+                const float b = B[(size_t)k * N + j];
+                s0 += ak0[0] * b;
+                s1 += ak0[ai] * b;
+                s2 += ak0[2 * ai] * b;
+                s3 += ak0[3 * ai] * b;
+            }
+            c0[j] = s0;
+            c1[j] = s1;
+            c2[j] = s2;
+            c3[j] = s3;
+        }
+    }
+    for (; i < M; i++) {        /* the last rows, one at a time */
+        const float *a = A + (size_t)i * ai;
+        float *c = C + (size_t)i * N;
+        int j = 0;
+        for (; j + 4 <= N; j += 4) {
+            v128_t x = LD(c + j);
+            for (int k = 0; k < K; k++)
+                x = MADD(x, wasm_v128_load32_splat(a + (size_t)k * ak), LD(B + (size_t)k * N + j));
+            ST(c + j, x);
+        }
+        for (; j < N; j++) {
+            float s = c[j];
+            for (int k = 0; k < K; k++)
+                s += a[(size_t)k * ak] * B[(size_t)k * N + j];
+            c[j] = s;
+        }
+    }
+}
+
+/* C = [C +] op(A)·op(B); see kernels.h */
+void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, const float *B, float *C,
+             int acc) {
+    if (!acc)
+        memset(C, 0, (size_t)M * (size_t)N * sizeof *C);
+    if (!tb) {
+        gemm_rows(M, N, K, A, ta ? 1 : (size_t)K, ta ? (size_t)M : 1, B, C);
+        return;
+    }
+    /* B is (N, K): dot products, each summed over k in order before it is added to C, as in
+     * the scalar reference (used for the input gradient of deeper layers: a small share) */
+    for (int i = 0; i < M; i++) {
+        float *c = C + (size_t)i * N;
+        for (int j = 0; j < N; j++) {
+            const float *b = B + (size_t)j * K;
+            float s = 0.0f;
+            for (int k = 0; k < K; k++)
+                s += (ta ? A[(size_t)k * M + i] : A[(size_t)i * K + k]) * b[k];
+            c[j] += s;
+        }
+    }
+}
+
+void nn_add_row(float *y, const float *b, int M, int N) {
+    for (int i = 0; i < M; i++) {
+        float *r = y + (size_t)i * N;
+        int j = 0;
+        for (; j + 4 <= N; j += 4)
+            ST(r + j, wasm_f32x4_add(LD(r + j), LD(b + j)));
+        for (; j < N; j++)
+            r[j] += b[j];
+    }
+}
+
+void nn_sum_rows(float *s, const float *x, int M, int N) {
+    for (int i = 0; i < M; i++) {
+        const float *r = x + (size_t)i * N;
+        int j = 0;
+        for (; j + 4 <= N; j += 4)
+            ST(s + j, wasm_f32x4_add(LD(s + j), LD(r + j)));
+        for (; j < N; j++)
+            s[j] += r[j];
+    }
+}
+
+void nn_mul(float *y, const float *m, size_t n) {
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        ST(y + i, wasm_f32x4_mul(LD(y + i), LD(m + i)));
+    for (; i < n; i++)
+        y[i] *= m[i];
+}
+
+/* in double and in index order, like the scalar reference: it decides clipping and stopping */
+double nn_sumsq(const float *x, size_t n) {
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += (double)x[i] * (double)x[i];
+    return s;
+}
+
+void nn_axpy(float *y, float a, const float *x, size_t n) {
+    const v128_t va = wasm_f32x4_splat(a);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        ST(y + i, MADD(LD(y + i), va, LD(x + i)));
+    for (; i < n; i++)
+        y[i] += a * x[i];
+}
+
+void nn_scale(float *x, float a, size_t n) {
+    const v128_t va = wasm_f32x4_splat(a);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        ST(x + i, wasm_f32x4_mul(LD(x + i), va));
+    for (; i < n; i++)
+        x[i] *= a;
+}
