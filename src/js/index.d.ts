@@ -354,6 +354,7 @@ export class WorkerNetwork {
 
   getParams(): Promise<Float32Array>;
   setParams(values: Float32Array): Promise<void>;
+  /** x: floats, or a loadIdx reference to float images (loaded without `bytes: true`). */
   predict(x: Float32Array | WorkerData): Promise<Float32Array>;
   evaluate(x: Inputs | WorkerData, y: Targets | WorkerData): Promise<{ loss: number; accuracy: number }>;
   gradCheck(x: Inputs | WorkerData, y: Targets | WorkerData, options?: GradCheckOptions): Promise<number>;

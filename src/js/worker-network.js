@@ -4,7 +4,8 @@
  * one worker. Spec, inputs, outputs and paramCount are cached, so they stay synchronous.
  */
 import { NnError } from './heap.js';
-import { show } from './options.js';
+import { checkKeys, show } from './options.js';
+import { FIT_KEYS, SPEC_KEYS } from './network.js';
 
 let spawnWorker = null;
 
@@ -68,7 +69,10 @@ export class WorkerNetwork {
    *   bytes for the worker's init()
    * @returns {Promise<WorkerNetwork>}
    */
-  static create(spec, options) { return WorkerNetwork.#start('create', [spec], options); }
+  static async create(spec, options) {
+    checkKeys(spec, SPEC_KEYS, 'spec');   // here: a misspelt key holding a function cannot be posted
+    return WorkerNetwork.#start('create', [spec], options);
+  }
 
   /**
    * @param {Uint8Array|ArrayBuffer} bytes save() or checkpoint() output
@@ -106,7 +110,13 @@ export class WorkerNetwork {
     return new Promise((resolve, reject) => {
       if (this.#calls.size === 0) this.#worker.busy(true);
       this.#calls.set(id, { resolve, reject, progress });
-      this.#worker.post({ id, method, args });
+      try {
+        this.#worker.post({ id, method, args });
+      } catch (err) {   // e.g. a DataCloneError: the call never left, so nothing will answer it
+        this.#calls.delete(id);
+        if (this.#calls.size === 0) this.#worker.busy(false);
+        reject(err);
+      }
     });
   }
 
@@ -146,9 +156,7 @@ export class WorkerNetwork {
   async fit(x, y, options = {}) {
     this.#live();
     if (this.#fitting) throw new Error('fit is already running on this network; await it or abort it first');
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`fit options must be an object, got ${show(options)}`);
-    }
+    checkKeys(options, FIT_KEYS, 'fit options');   // here: a misspelt callback cannot be posted
     const { onBatchEnd, onEpochEnd, signal, ...rest } = options;
     for (const [name, f] of [['onBatchEnd', onBatchEnd], ['onEpochEnd', onEpochEnd]]) {
       if (f !== undefined && typeof f !== 'function') {
@@ -180,6 +188,11 @@ export class WorkerNetwork {
       this.#spec = r.spec;
       return r.history;
     } catch (err) {
+      if (rest.schedule !== undefined && !this.#disposed) {
+        // Network sets the schedule before training, so it stays after a failed fit: take the
+        // spec back from the worker
+        try { this.#adopt(await this.#call('spec', [this.#handle])); } catch { /* disposed meanwhile */ }
+      }
       if (signal?.aborted && err?.name === 'AbortError') throw signal.reason ?? err;
       throw thrown ?? err;
     } finally {
