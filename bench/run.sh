@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# npm run bench [-- --quick] [-- --only nnwasm,tfjs-wasm,tfjs-cpu,chromium,size] [-- --no-build]
+# Builds nnwasm (scripts/build.sh installs what the build needs), installs the tfjs peers when
+# they are missing, then runs bench/run.mjs: one process per library, one after another.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+args=()
+build=1
+for a in "$@"; do
+  if [ "$a" = "--no-build" ]; then build=0; else args+=("$a"); fi
+done
+
+if [ "$build" = 1 ]; then bash scripts/build.sh; fi
+for p in tfjs-core tfjs-backend-wasm tfjs-backend-cpu tfjs-layers; do
+  if [ ! -f "node_modules/@tensorflow/$p/package.json" ]; then
+    echo "bench: installing the npm dev dependencies (tfjs peers)"
+    npm install --no-audit --no-fund --loglevel=error \
+      || { echo "bench: npm install failed; the npm registry must be reachable" >&2; exit 1; }
+    break
+  fi
+done
+if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
+  bash scripts/deps.sh --browser || echo "bench: no Chromium; the browser figures will be missing" >&2
+fi
+exec node bench/run.mjs ${args[@]+"${args[@]}"}

@@ -1,0 +1,134 @@
+/**
+ * What a browser downloads, gzip -9 (node:zlib, level 9, each file compressed on its own as a
+ * server would send it): nnwasm's JS — the import closure of src/js/index.browser.js, found
+ * by parsing its import/export statements — plus nnwasm-simd.wasm, against tfjs-core and the
+ * wasm backend's minified ES2017 bundles plus tfjs-backend-wasm-simd.wasm. One JSON line out.
+ *   node bench/size.mjs
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { child, root } from './common.mjs';
+
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+
+/** the source without comments; strings, templates and regular expressions are kept */
+export function stripComments(src) {
+  let out = '';
+  let i = 0;
+  let last = ''; // last significant character of code, to tell a regex from a division
+  while (i < src.length) {
+    const c = src[i];
+    const d = src[i + 1];
+    if (c === '/' && d === '/') {
+      while (i < src.length && src[i] !== '\n') i++;
+    } else if (c === '/' && d === '*') {
+      const end = src.indexOf('*/', i + 2);
+      i = end < 0 ? src.length : end + 2;
+      out += ' ';
+    } else if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < src.length && src[j] !== c) j += src[j] === '\\' ? 2 : 1;
+      out += src.slice(i, j + 1);
+      i = j + 1;
+      last = c;
+    } else if (c === '/' && (last === '' || '(,=:[!&|?{};+-*%<>~^'.includes(last))) {
+      let j = i + 1;
+      let cls = false;
+      while (j < src.length && (cls || src[j] !== '/') && src[j] !== '\n') {
+        if (src[j] === '\\') j++;
+        else if (src[j] === '[') cls = true;
+        else if (src[j] === ']') cls = false;
+        j++;
+      }
+      out += src.slice(i, j + 1);
+      i = j + 1;
+      last = '/';
+    } else {
+      out += c;
+      if (!/\s/.test(c)) last = c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** static imports, re-exports and literal dynamic imports; files it starts as workers */
+export function specifiers(src) {
+  const code = stripComments(src);
+  const imports = new Set();
+  const patterns = [
+    /\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?['"]([^'"]+)['"]/g,
+    /\bexport\s*(?:\*(?:\s*as\s+[\w$]+)?|\{[^}]*\})\s*from\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  for (const re of patterns) for (const m of code.matchAll(re)) imports.add(m[1]);
+  const workers = new Set();
+  for (const m of code.matchAll(/new\s+URL\(\s*['"]([^'"]+\.m?js)['"]\s*,\s*import\.meta\.url\s*\)/g)) workers.add(m[1]);
+  return { imports: [...imports], workers: [...workers] };
+}
+
+/** every file reachable from `entry` by imports; `workers`: scripts started with new URL(...) */
+export function closure(entry) {
+  const files = [];
+  const workers = new Set();
+  const seen = new Set();
+  const queue = [resolve(entry)];
+  while (queue.length) {
+    const file = queue.shift();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    files.push(file);
+    const s = specifiers(readFileSync(file, 'utf8'));
+    for (const spec of s.imports) {
+      if (!spec.startsWith('.') && !spec.startsWith('/')) throw new Error(`${file} imports the bare specifier ${spec}`);
+      queue.push(resolve(dirname(file), spec));
+    }
+    for (const spec of s.workers) workers.add(resolve(dirname(file), spec));
+  }
+  return { files, workers: [...workers].filter((w) => !seen.has(w)) };
+}
+
+/** per-file raw and gzip -9 sizes, and their sums */
+function measure(files, base) {
+  const list = files.map((f) => {
+    const buf = readFileSync(f);
+    return { file: relative(base, f), bytes: buf.length, gzip: gz(buf) };
+  });
+  const sum = (k) => list.reduce((a, x) => a + x[k], 0);
+  return { files: list, bytes: sum('bytes'), gzip: sum('gzip') };
+}
+
+child(async () => {
+  const js = closure(join(root, 'src/js/index.browser.js'));
+  const ours = measure([...js.files, join(root, 'build/wasm/nnwasm-simd.wasm')], root);
+  const jsOnly = js.files.map((f) => readFileSync(f));
+  ours.jsGzip = ours.files.slice(0, -1).reduce((a, x) => a + x.gzip, 0);
+  ours.wasmGzip = ours.files.at(-1).gzip;
+  ours.jsConcatenatedGzip = gz(Buffer.concat(jsOnly)); // what one bundled file would weigh
+  // WorkerNetwork starts worker.browser.js; it (and what only it imports) loads only then
+  const workerExtra = [];
+  for (const w of js.workers) for (const f of closure(w).files) if (!js.files.includes(f) && !workerExtra.includes(f)) workerExtra.push(f);
+  const onDemand = measure(workerExtra, root);
+
+  const require = createRequire(import.meta.url);
+  const pkg = (name) => dirname(require.resolve(`${name}/package.json`));
+  const tfBase = join(root, 'node_modules');
+  const core = join(pkg('@tensorflow/tfjs-core'), 'dist/tf-core.es2017.min.js');
+  const wasmJs = join(pkg('@tensorflow/tfjs-backend-wasm'), 'dist/tf-backend-wasm.es2017.min.js');
+  const wasmBin = join(pkg('@tensorflow/tfjs-backend-wasm'), 'dist/tfjs-backend-wasm-simd.wasm');
+  const layers = join(pkg('@tensorflow/tfjs-layers'), 'dist/tf-layers.es2017.min.js');
+  const tfjs = measure([core, wasmJs, wasmBin], tfBase);
+  tfjs.version = require('@tensorflow/tfjs-core/package.json').version;
+  // training with tfjs-core needs the gradient functions, which only the layers (or union)
+  // bundle registers
+  const tfjsTraining = measure([core, wasmJs, wasmBin, layers], tfBase);
+  return {
+    method: 'node:zlib gzipSync level 9, per file, summed',
+    nnwasm: ours,
+    nnwasmOnDemand: { note: 'loaded only when WorkerNetwork starts its worker', ...onDemand },
+    tfjsWasm: tfjs,
+    tfjsWasmTraining: { note: 'plus tf-layers (registers the gradients training needs)', ...tfjsTraining },
+  };
+});
