@@ -340,7 +340,9 @@ export interface WorkerData {
 
 /** The Network API run in its own Web Worker (browsers) or worker_threads Worker (Node):
  *  every method returns a promise. fit's callbacks run on the calling side and are awaited —
- *  the worker waits for each. spec, inputs, outputs and paramCount stay synchronous. */
+ *  the worker waits for each. spec, inputs, outputs and paramCount stay synchronous. Other
+ *  calls made while fit runs (predict, evaluate, save, checkpoint, getParams) are answered
+ *  between its chunks, with the weights of the last whole step. */
 export class WorkerNetwork {
   private constructor();
 
@@ -363,7 +365,7 @@ export class WorkerNetwork {
   fit(x: Inputs | WorkerData, y: Targets | WorkerData, options?: FitOptions): Promise<History>;
   /** Fetch and parse an IDX file inside the worker and keep it there; the reference stands
    *  for x or y in fit, evaluate, predict and validationData. */
-  loadIdx(url: string, options?: IdxOptions): Promise<WorkerData>;
+  loadIdx(url: string | URL, options?: IdxOptions): Promise<WorkerData>;
   /** Drop data kept by loadIdx. */
   releaseData(ref: WorkerData): Promise<void>;
   /** Free the network and stop its worker. Idempotent; any later use throws

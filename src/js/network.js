@@ -30,7 +30,7 @@ const MAX_UNITS = 65536;
 function scheduleToC(schedule, c, where) {
   checkKeys(schedule, SCHEDULE_KEYS, where);
   if (schedule.type !== undefined) c.schedule_type = enumIndex(schedule.type, SCHEDULES, `${where}.type`);
-  if (schedule.stepSize !== undefined) c.step_size = integer(schedule.stepSize, `${where}.stepSize`, 1);
+  if (schedule.stepSize !== undefined) c.step_size = integer(schedule.stepSize, `${where}.stepSize`, 0);
   if (schedule.gamma !== undefined) {
     c.gamma = number(schedule.gamma, `${where}.gamma`, { min: 0, max: 1, minOpen: true });
   }

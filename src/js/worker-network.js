@@ -205,13 +205,15 @@ export class WorkerNetwork {
    * Fetch and parse an IDX file inside the worker and keep it there: the returned reference
    * can stand for x or y in fit, evaluate, predict and validationData, so big data sets never
    * cross the thread boundary.
-   * @param {string} url
+   * @param {string|URL} url absolute, or relative to the page
    * @param {{bytes?: boolean}} [options] as datasets.idx
    * @returns {Promise<import('./index').WorkerData>}
    */
   async loadIdx(url, options = {}) {
     this.#live();
-    return this.#call('loadIdx', [String(url), options]);
+    // resolved here: relative to the page, not to the worker script
+    const href = typeof location === 'object' && location?.href ? new URL(url, location.href).href : String(url);
+    return this.#call('loadIdx', [href, options]);
   }
 
   /** Drop data kept by loadIdx. */

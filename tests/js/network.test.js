@@ -767,3 +767,15 @@ describe('dispose', () => {
     assert.throws(() => new Network(), TypeError);
   });
 });
+
+test('Network.create accepts the resolved spec of another network (spec round trip)', async () => {
+  for (const spec of [{ layers: [2, 3, 2] },
+    { layers: [4, 5, 3], schedule: { type: 'cosine', stepSize: 10, minLr: 0.001 }, init: { gaussian: 0.1 } }]) {
+    const a = await Network.create(spec);
+    const b = await Network.create(a.spec);
+    assert.deepEqual(b.spec, a.spec);
+    assert.deepEqual(b.getParams(), a.getParams());
+    a.dispose();
+    b.dispose();
+  }
+});
