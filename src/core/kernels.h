@@ -7,6 +7,7 @@
 #define NN_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* C (M, N) = [C +] op(A) · op(B), where op(A) is (M, K) and op(B) is (K, N).
  * ta: A is stored transposed, as (K, M).  tb: B is stored transposed, as (N, K).
@@ -32,5 +33,14 @@ void nn_axpy(float *y, float a, const float *x, size_t n);
 
 /* x (n) *= a */
 void nn_scale(float *x, float a, size_t n);
+
+/* dst (cols, rows) = srcᵀ for src (rows, cols) */
+void nn_transpose(float *dst, const float *src, int rows, int cols);
+
+/* 1 when every one of the n values is finite */
+int nn_all_finite(const float *x, size_t n);
+
+/* dst (n) = src/255, each value as (float)byte / 255.0f */
+void nn_bytes_to_floats(float *dst, const uint8_t *src, size_t n);
 
 #endif /* NN_KERNELS_H */

@@ -92,3 +92,22 @@ void nn_scale(float *x, float a, size_t n) {
     for (size_t i = 0; i < n; i++)
         x[i] *= a;
 }
+
+void nn_transpose(float *dst, const float *src, int rows, int cols) {
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++)
+            dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
+}
+
+/* x·0 is 0 for finite x and NaN for ±inf or NaN, and a NaN stays NaN through the sum */
+int nn_all_finite(const float *x, size_t n) {
+    float acc = 0.0f;
+    for (size_t i = 0; i < n; i++)
+        acc += x[i] * 0.0f;
+    return acc == 0.0f;
+}
+
+void nn_bytes_to_floats(float *dst, const uint8_t *src, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (float)src[i] / 255.0f;
+}

@@ -179,3 +179,40 @@ void nn_scale(float *x, float a, size_t n) {
     for (; i < n; i++)
         x[i] *= a;
 }
+
+void nn_transpose(float *dst, const float *src, int rows, int cols) {
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++)
+            dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
+}
+
+/* x·0 is 0 for finite x and NaN for ±inf or NaN, and a NaN stays NaN through the sums */
+int nn_all_finite(const float *x, size_t n) {
+    const v128_t zero = wasm_f32x4_splat(0.0f);
+    v128_t acc = zero;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(LD(x + i), zero));
+    float tail = 0.0f;
+    for (; i < n; i++)
+        tail += x[i] * 0.0f;
+    return wasm_v128_any_true(wasm_f32x4_ne(acc, zero)) == 0 && tail == 0.0f;
+}
+
+/* widen 16 bytes to 4×4 floats and divide by 255 (a division, as the scalar code does) */
+void nn_bytes_to_floats(float *dst, const uint8_t *src, size_t n) {
+    const v128_t k = wasm_f32x4_splat(255.0f);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const v128_t b = wasm_v128_load(src + i);
+        const v128_t lo = wasm_u16x8_extend_low_u8x16(b), hi = wasm_u16x8_extend_high_u8x16(b);
+        ST(dst + i, wasm_f32x4_div(wasm_f32x4_convert_u32x4(wasm_u32x4_extend_low_u16x8(lo)), k));
+        ST(dst + i + 4,
+           wasm_f32x4_div(wasm_f32x4_convert_u32x4(wasm_u32x4_extend_high_u16x8(lo)), k));
+        ST(dst + i + 8, wasm_f32x4_div(wasm_f32x4_convert_u32x4(wasm_u32x4_extend_low_u16x8(hi)), k));
+        ST(dst + i + 12,
+           wasm_f32x4_div(wasm_f32x4_convert_u32x4(wasm_u32x4_extend_high_u16x8(hi)), k));
+    }
+    for (; i < n; i++)
+        dst[i] = (float)src[i] / 255.0f;
+}

@@ -13,13 +13,16 @@ void nn_dense_forward(float *z, const float *in, const float *W, const float *b,
     nn_add_row(z, b, B, O);
 }
 
-/* dW += inᵀ·dz; db += Σ_rows dz; d_in = dz·Wᵀ.  dz is (B, O), d_in is (B, I) or NULL */
-void nn_dense_backward(float *d_in, float *dW, float *db, const float *dz, const float *in,
-                       const float *W, int B, int I, int O) {
+/* dW += inᵀ·dz; db += Σ_rows dz; d_in = dz·Wᵀ.  dz is (B, O), d_in is (B, I) or NULL;
+ * wt (O, I) is scratch for Wᵀ, so the product runs in the GEMM's fast untransposed form */
+void nn_dense_backward(float *d_in, float *dW, float *db, float *wt, const float *dz,
+                       const float *in, const float *W, int B, int I, int O) {
     nn_gemm(1, 0, I, O, B, in, dz, dW, 1);
     nn_sum_rows(db, dz, B, O);
-    if (d_in)
-        nn_gemm(0, 1, B, I, O, dz, W, d_in, 0);
+    if (d_in) {
+        nn_transpose(wt, W, I, O);
+        nn_gemm(0, 0, B, I, O, dz, wt, d_in, 0);
+    }
 }
 
 /* a = h·mask, mask = 0 with probability rate, else 1/(1 − rate) (inverted dropout: the

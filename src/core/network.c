@@ -147,8 +147,15 @@ nn_status nn_net_alloc(const nn_spec *spec, nn_net **out, nn_error *err) {
     net->grads = calloc(P, sizeof(float));
     net->state = net->n_state ? calloc((size_t)net->n_state * P, sizeof(float)) : NULL;
     net->backup = calloc(k * P, sizeof(float));
+    size_t wt = 1;
+    for (int l = 1; l < net->L; l++) {
+        const size_t n = (size_t)spec->layers[l] * (size_t)spec->layers[l + 1];
+        wt = n > wt ? n : wt;
+    }
+    net->wt = malloc(wt * sizeof(float));
     net->perm_epoch = -1;
-    if (!net->params || !net->grads || (net->n_state && !net->state) || !net->backup) {
+    if (!net->params || !net->grads || (net->n_state && !net->state) || !net->backup ||
+        !net->wt) {
         nn_net_free(net);
         return nn_fail(err, NN_ERR_NOMEM, "out of memory for %zu parameters", P);
     }
@@ -197,6 +204,7 @@ void nn_net_free(nn_net *net) {
     free(net->grads);
     free(net->state);
     free(net->backup);
+    free(net->wt);
     free(net->ws);
     free(net);
 }
@@ -290,9 +298,7 @@ void nn_gather(nn_net *net, const nn_data *d, const int32_t *idx, int32_t first,
         if (d->x) {
             memcpy(dst, d->x + src * I, (size_t)I * sizeof(float));
         } else {
-            const uint8_t *b = d->x_u8 + src * I;
-            for (int c = 0; c < I; c++)
-                dst[c] = (float)b[c] / 255.0f;
+            nn_bytes_to_floats(dst, d->x_u8 + src * I, (size_t)I);
         }
         if (d->labels)
             net->lab[r] = d->labels[src];
@@ -352,7 +358,7 @@ void nn_backward(nn_net *net, int B, float flood_sign) {
     for (int l = net->L - 1; l >= 0; l--) {
         const int I = s->layers[l], O = s->layers[l + 1];
         nn_dense_backward(l > 0 ? net->d_a : NULL, net->grads + net->w_off[l],
-                          net->grads + net->b_off[l], net->d_z, net->a[l],
+                          net->grads + net->b_off[l], net->wt, net->d_z, net->a[l],
                           net->params + net->w_off[l], B, I, O);
         if (l > 0) {            /* d_z of layer l − 1 = d_a·mask·f'(z) */
             const size_t n = (size_t)B * I;
@@ -500,12 +506,12 @@ static void fill_progress(const nn_net *net, nn_progress *p, int epoch_end, doub
 }
 
 /* stop the session after a non-finite value; the weights are those of the last good step */
-static nn_status diverged(nn_net *net, const char *what, double value) {
+static nn_status diverged(nn_net *net, const char *what) {
     const nn_session *f = &net->fit;
     nn_net_fail(net, NN_ERR_NONFINITE,
-                "the %s became non-finite (%g) at epoch %d, batch %d (step %lld); the weights "
+                "the %s became non-finite at epoch %d, batch %d (step %lld); the weights "
                 "of the last good step are kept",
-                what, value, (int)f->epoch + 1, (int)f->batch + 1, (long long)f->step + 1);
+                what, (int)f->epoch + 1, (int)f->batch + 1, (long long)f->step + 1);
     nn_fit_end(net);
     net->fit.pending = 0;
     return NN_ERR_NONFINITE;
@@ -536,25 +542,28 @@ nn_status nn_fit_steps(nn_net *net, int32_t max_steps, nn_progress *progress) {
         float sign;
         const double L = nn_objective(net, B, &sign);
         if (!isfinite(L))
-            return diverged(net, "loss", L);
+            return diverged(net, "loss");
         nn_backward(net, B, sign);
-        const double norm2 = nn_sumsq(net->grads, P);
-        if (!isfinite(norm2))
-            return diverged(net, "gradient norm", sqrt(norm2));
-        if (s->clip_norm > 0.0f && norm2 > (double)s->clip_norm * s->clip_norm)
-            nn_scale(net->grads, (float)(s->clip_norm / sqrt(norm2)), P);
+        if (!nn_all_finite(net->grads, P))
+            return diverged(net, "gradient");
+        if (s->clip_norm > 0.0f) {  /* the global L2 norm, summed in double */
+            const double norm2 = nn_sumsq(net->grads, P);
+            if (!isfinite(norm2))
+                return diverged(net, "gradient norm");
+            if (norm2 > (double)s->clip_norm * s->clip_norm)
+                nn_scale(net->grads, (float)(s->clip_norm / sqrt(norm2)), P);
+        }
         lr = nn_schedule_lr(s, f->step);
         memcpy(net->backup, net->params, P * sizeof(float));
         if (S)
             memcpy(net->backup + P, net->state, S * sizeof(float));
         nn_opt_step(net, lr);
-        const double w2 = nn_sumsq(net->params, P);
-        if (!isfinite(w2) || (S && !isfinite(nn_sumsq(net->state, S)))) {
+        if (!nn_all_finite(net->params, P) || !nn_all_finite(net->state, S)) {
             memcpy(net->params, net->backup, P * sizeof(float));
             if (S)
                 memcpy(net->state, net->backup + P, S * sizeof(float));
             net->t--;
-            return diverged(net, "weights' norm", sqrt(w2));
+            return diverged(net, "weights");
         }
         batch_loss = L;
         f->loss_sum += L * B;
@@ -623,8 +632,11 @@ nn_status nn_predict(nn_net *net, const float *x, int32_t rows, float *out, size
         return st;
     for (int32_t first = 0; first < rows; first += chunk) {
         const int B = rows - first < chunk ? rows - first : chunk;
-        nn_gather(net, &d, NULL, first, B);
+        /* forward only reads a[0]: point it at the caller's rows instead of copying them */
+        float *own = net->a[0];
+        net->a[0] = (float *)(uintptr_t)(x + (size_t)first * (size_t)d.cols);
         nn_forward(net, B, 0);
+        net->a[0] = own;
         memcpy(out + (size_t)first * O, net->a[net->L], (size_t)B * O * sizeof(float));
     }
     return NN_OK;

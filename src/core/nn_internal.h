@@ -98,6 +98,7 @@ struct nn_net {
     float *grads;           /* (P)                                                             */
     float *state;           /* (n_state·P) optimizer state: velocity, h, or Adam's m then v    */
     float *backup;          /* ((1 + n_state)·P) params and state before the current step      */
+    float *wt;              /* scratch for one transposed weight matrix of a layer l ≥ 1       */
     uint64_t t;             /* optimizer steps ever taken (Adam's bias correction)             */
 
     nn_rng rng;             /* init and dropout                                                */
@@ -143,9 +144,10 @@ nn_status nn_net_alloc(const nn_spec *spec, nn_net **out, nn_error *err);
 /* z (B, O) = in (B, I) · W (I, O) + b (O) */
 void nn_dense_forward(float *z, const float *in, const float *W, const float *b, int B, int I,
                       int O);
-/* dW (I, O) += inᵀ·dz; db (O) += Σ_rows dz; d_in (B, I) = dz·Wᵀ unless d_in is NULL */
-void nn_dense_backward(float *d_in, float *dW, float *db, const float *dz, const float *in,
-                       const float *W, int B, int I, int O);
+/* dW (I, O) += inᵀ·dz; db (O) += Σ_rows dz; d_in (B, I) = dz·Wᵀ unless d_in is NULL;
+ * wt (O, I) is scratch */
+void nn_dense_backward(float *d_in, float *dW, float *db, float *wt, const float *dz,
+                       const float *in, const float *W, int B, int I, int O);
 /* inverted dropout: mask = 0 with probability rate, else 1/(1 − rate); a = h·mask */
 void nn_dropout_forward(float *a, float *mask, const float *h, size_t n, float rate, nn_rng *rng);
 

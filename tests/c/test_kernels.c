@@ -103,8 +103,50 @@ static void test_vectors(void) {
     CHECK_NEAR(s[2], 70, 0);
 }
 
+/* transpose, the finiteness test (every position, so SIMD lanes and tails all count), and
+ * the byte conversion for all 256 values at every offset of a 16-byte vector */
+static void test_helpers(void) {
+    float src[15], dst[15];
+    for (int i = 0; i < 15; i++)
+        src[i] = (float)i;
+    nn_transpose(dst, src, 3, 5);               /* (3, 5) → (5, 3) */
+    CHECK_NEAR(dst[1], 5, 0);                   /* dst[0][1] = src[1][0] */
+    CHECK_NEAR(dst[3 * 4 + 2], 14, 0);          /* dst[4][2] = src[2][4] */
+    float v[37];
+    for (int i = 0; i < 37; i++)
+        v[i] = (float)i - 18.5f;
+    CHECK(nn_all_finite(v, 37));
+    CHECK(nn_all_finite(v, 0));
+    int caught = 1;
+    const float bad[3] = {INFINITY, -INFINITY, NAN};
+    for (int i = 0; i < 37; i++)
+        for (int k = 0; k < 3; k++) {
+            const float keep = v[i];
+            v[i] = bad[k];
+            caught &= !nn_all_finite(v, 37);
+            v[i] = keep;
+        }
+    CHECK(caught);
+    v[0] = 3e38f;                               /* huge but finite stays finite */
+    CHECK(nn_all_finite(v, 37));
+    uint8_t bytes[256 + 16];
+    float f[256 + 16];
+    for (int i = 0; i < 256 + 16; i++)
+        bytes[i] = (uint8_t)(i * 7 + 3);
+    int exact = 1;
+    for (int off = 0; off < 16; off++) {
+        nn_bytes_to_floats(f, bytes + off, 256);
+        for (int i = 0; i < 256; i++) {
+            const float want = (float)bytes[off + i] / 255.0f;
+            exact &= memcmp(&want, &f[i], sizeof want) == 0;
+        }
+    }
+    CHECK(exact);
+}
+
 int main(void) {
     test_gemm();
     test_vectors();
+    test_helpers();
     return check_report();
 }
