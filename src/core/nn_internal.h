@@ -31,6 +31,10 @@ double nn_rng_gauss(nn_rng *r);
 
 /* ---- errors (status.c) ----------------------------------------------------------------- */
 
+/* vsnprintf for messages (format.c): %d %i %u %x %X %s %c %g %%, a 0 flag, a width, and the
+ * length modifiers l, ll, z; always zero-terminated when cap > 0 */
+void nn_vformat(char *dst, size_t cap, const char *fmt, va_list ap);
+
 /* Format a message into err (may be NULL) and return status. */
 nn_status nn_fail(nn_error *err, nn_status status, const char *fmt, ...)
 #if defined(__GNUC__)

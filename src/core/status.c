@@ -1,7 +1,6 @@
 /* status.c — status names, error messages and the CRC-32 used by model files. */
 #include "nn_internal.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #ifdef __EMSCRIPTEN__
 #include <malloc.h>
@@ -30,7 +29,7 @@ nn_status nn_fail(nn_error *err, nn_status status, const char *fmt, ...) {
     if (err) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        nn_vformat(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
     }
     return status;
@@ -39,7 +38,7 @@ nn_status nn_fail(nn_error *err, nn_status status, const char *fmt, ...) {
 nn_status nn_net_fail(nn_net *net, nn_status status, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(net->err, sizeof net->err, fmt, ap);
+    nn_vformat(net->err, sizeof net->err, fmt, ap);
     va_end(ap);
     return status;
 }

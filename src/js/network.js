@@ -344,6 +344,7 @@ export class Network {
       if (val) vdata = c.upload(val);
       progress = c.fitBegin(net, data, o);
       let chunk = 1;
+      let yielded = now();
       let best = null;
       let wait = 0;
       let step = null;
@@ -395,7 +396,11 @@ export class Network {
           if (best?.params) c.setParams(net, best.params);
           return history;
         }
-        await yieldToEventLoop();
+        // chunks end early at epoch ends; the event loop gets a turn once per chunkMs
+        if (now() - yielded >= o.chunkMs) {
+          await yieldToEventLoop();
+          yielded = now();
+        }
         this.#live();
         o.signal?.throwIfAborted();
       }
