@@ -220,6 +220,10 @@ function markdown(r) {
     L.push('', '## Failures', '');
     for (const [k, v] of failed) L.push(`- ${k}: \`${v.error.split('\n')[0]}\``);
   }
+  // the hand-written profile of the targets not met (bench/ANALYSIS.md), kept with the numbers
+  try {
+    L.push('', readFileSync(join(benchDir, 'ANALYSIS.md'), 'utf8').trim());
+  } catch { /* no analysis written */ }
   L.push('', `Raw figures: bench/results${suffix}.json.`, '');
   return L.join('\n');
 }

@@ -1,7 +1,8 @@
 /*
  * kernels.h — the numeric kernels every layer, loss and optimizer calls: one signature each.
- * kernels_scalar.c holds the reference bodies (plain loops, the truth for tests); a SIMD file
- * may provide the same names. Row-major f32; M, N, K as in C (M, N) = A (M, K) · B (K, N).
+ * kernels_scalar.c holds the reference bodies (plain loops, the truth for tests);
+ * kernels_simd128.c the same names with wasm SIMD; kernels_common.c the few both share.
+ * Row-major f32; M, N, K as in C (M, N) = A (M, K) · B (K, N).
  */
 #ifndef NN_KERNELS_H
 #define NN_KERNELS_H

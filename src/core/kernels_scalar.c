@@ -76,12 +76,6 @@ void nn_mul(float *y, const float *m, size_t n) {
         y[i] *= m[i];
 }
 
-double nn_sumsq(const float *x, size_t n) {
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += (double)x[i] * (double)x[i];
-    return s;
-}
 
 void nn_axpy(float *y, float a, const float *x, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -93,11 +87,6 @@ void nn_scale(float *x, float a, size_t n) {
         x[i] *= a;
 }
 
-void nn_transpose(float *dst, const float *src, int rows, int cols) {
-    for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++)
-            dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
-}
 
 /* x·0 is 0 for finite x and NaN for ±inf or NaN, and a NaN stays NaN through the sum */
 int nn_all_finite(const float *x, size_t n) {

@@ -154,13 +154,6 @@ void nn_mul(float *y, const float *m, size_t n) {
         y[i] *= m[i];
 }
 
-/* in double and in index order, like the scalar reference: it decides clipping and stopping */
-double nn_sumsq(const float *x, size_t n) {
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += (double)x[i] * (double)x[i];
-    return s;
-}
 
 void nn_axpy(float *y, float a, const float *x, size_t n) {
     const v128_t va = wasm_f32x4_splat(a);
@@ -180,11 +173,6 @@ void nn_scale(float *x, float a, size_t n) {
         x[i] *= a;
 }
 
-void nn_transpose(float *dst, const float *src, int rows, int cols) {
-    for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++)
-            dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
-}
 
 /* x·0 is 0 for finite x and NaN for ±inf or NaN, and a NaN stays NaN through the sums */
 int nn_all_finite(const float *x, size_t n) {
