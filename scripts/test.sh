@@ -16,6 +16,14 @@ cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DNN_SANITIZE=ON -DNN_WASM
 cmake --build build/sanitize -j"$jobs"
 ctest --test-dir build/sanitize --output-on-failure -j"$jobs" -LE slow
 
+echo "nnwasm: fast C tests under valgrind memcheck"
+for t in build/native/test_*; do
+  [ -x "$t" ] || continue
+  [ "$(basename "$t")" = test_known_results ] && continue   # minutes under valgrind
+  valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    "$t" >/dev/null || { echo "nnwasm: valgrind found errors in $t" >&2; exit 1; }
+done
+
 echo "nnwasm: JavaScript tests (node --test tests/js)"
 node --test --test-concurrency="$jobs" tests/js/
 

@@ -234,15 +234,17 @@ static void test_call_order_and_args(void) {
     nn_net_free(NULL);
 }
 
-/* a loop of create → train → free and of failing creates, for the sanitizer build */
+/* 10,000 rounds of create → train → save → load → free and of creates and loads that fail:
+ * under ASan/LeakSanitizer and valgrind (npm test runs both) any leak or overrun shows */
 static void test_loops(void) {
     nn_spec s = spiral_spec();
     s.layers[1] = 4;
     nn_data d = {X, NULL, Y, NULL, 30, 2};
     nn_fit_opts o = {1, 8, 1, 0};
+    uint8_t file[4096];
     int ok = 1;
-    for (int i = 0; i < 1000; i++) {
-        nn_net *net = NULL;
+    for (int i = 0; i < 10000 && ok; i++) {
+        nn_net *net = NULL, *back = NULL;
         s.seed = (uint32_t)i;
         ok &= nn_net_create(&s, &net, NULL) == NN_OK;
         ok &= nn_fit_begin(net, &d, &o) == NN_OK;
@@ -250,10 +252,16 @@ static void test_loops(void) {
         ok &= nn_fit_steps(net, 2, &p) == NN_OK;
         if (i & 1)
             nn_fit_end(net);   /* free also ends an open session */
+        const size_t n = nn_model_size(net, i & 2);
+        ok &= n <= sizeof file && nn_model_save(net, i & 2, file, sizeof file) == NN_OK;
+        ok &= nn_model_load(file, n, &back, NULL) == NN_OK;
+        file[n / 2] ^= 0x10;                    /* damaged: refused, nothing left behind */
+        nn_net *none = NULL;
+        ok &= nn_model_load(file, n, &none, NULL) != NN_OK && none == NULL;
+        nn_net_free(back);
         nn_net_free(net);
         nn_spec bad = s;
         bad.opt.lr = -1;
-        nn_net *none;
         ok &= nn_net_create(&bad, &none, NULL) == NN_ERR_ARG;
     }
     CHECK(ok);

@@ -173,3 +173,19 @@ test('datasets: spiral, idx, minmax and their errors', async () => {
     await assert.rejects(datasets.minmax(new Float32Array([1, NaN]), 2), nnError('NN_ERR_ARG'));
   });
 });
+
+test('10,000 rounds of create → fit → save → load → dispose and of failing loads end on the baseline', async () => {
+  const small = { layers: [2, 4, 3], activation: 'tanh', optimizer: 'sgd' };
+  const xs = x.subarray(0, 2 * 16);
+  const ys = y.subarray(0, 16);
+  await assertNoLeak('10k rounds', 10000, async (i) => {
+    const net = await Network.create({ ...small, seed: i + 1 });
+    await net.fit(xs, ys, { epochs: 1, batchSize: 8 });
+    const bytes = net.save();
+    const back = await Network.load(bytes);
+    bytes[bytes.length - 5] ^= 0x10;   // the last parameter byte, just before the checksum
+    await assert.rejects(Network.load(bytes), nnError('NN_ERR_CHECKSUM'));
+    back.dispose();
+    net.dispose();
+  });
+});
