@@ -70,3 +70,25 @@ test('abort stops a worker fit; dispose is idempotent and later calls throw', as
   assert.throws(() => net.paramCount, /Network has been disposed/);
   await assert.rejects(net.predict(x), /Network has been disposed/);
 });
+
+test('terminate mid-fit (a closed tab) leaves nothing half-written', async () => {
+  const { x, y } = await datasets.spiral({ pointsPerClass: 30 });
+  const net = await WorkerNetwork.create(spec);
+  let snapshot = null;
+  const running = net.fit(x, y, {
+    epochs: 100000, batchSize: 10,
+    onEpochEnd: async (e) => {
+      if (e === 5) snapshot = await net.checkpoint();   // answered between chunks
+      if (e === 10) net.terminate();
+    },
+  });
+  await assert.rejects(running, /Network has been disposed/);
+  assert.ok(snapshot, 'a checkpoint was taken mid-fit');
+  const back = await Network.load(snapshot);           // whole-step weights, loads cleanly
+  assert.ok(back.getParams().every(Number.isFinite));
+  const more = await back.fit(x, y, { epochs: 8, batchSize: 10, resume: true }); // 6 were done
+  assert.equal(more.loss.length, 2);
+  back.dispose();
+  await assert.rejects(net.predict(x), /Network has been disposed/);
+  await net.dispose();                                  // after terminate: a no-op
+});
