@@ -17,6 +17,10 @@
 void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, const float *B, float *C,
              int acc);
 
+/* C (M, N) += op(A)·Bᵀ for B stored (N, K), each dot product summed before it is added; the
+ * tb form of nn_gemm (kernels_common.c) */
+void nn_gemm_dots(int ta, int M, int N, int K, const float *A, const float *B, float *C);
+
 /* y (M, N) += b (N) on every row */
 void nn_add_row(float *y, const float *b, int M, int N);
 

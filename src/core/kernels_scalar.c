@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-/* C = [C +] op(A)·op(B); three loop orders keep the inner loop on contiguous memory */
+/* C = [C +] op(A)·op(B); two loop orders keep the inner loop on contiguous memory */
 void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, const float *B, float *C,
              int acc) {
     if (!acc)
@@ -29,29 +29,8 @@ void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, const float *B
                     c[j] += aki * b[j];
             }
         }
-    } else if (!ta && tb) {     /* B is (N, K): C[i,j] += A[i,:]·B[j,:] */
-        for (int i = 0; i < M; i++) {
-            const float *a = A + (size_t)i * K;
-            float *c = C + (size_t)i * N;
-            for (int j = 0; j < N; j++) {
-                const float *b = B + (size_t)j * K;
-                float s = 0.0f;
-                for (int k = 0; k < K; k++)
-                    s += a[k] * b[k];
-                c[j] += s;
-            }
-        }
-    } else {                    /* both transposed: C[i,j] += A[k,i]·B[j,k] */
-        for (int i = 0; i < M; i++) {
-            float *c = C + (size_t)i * N;
-            for (int j = 0; j < N; j++) {
-                const float *b = B + (size_t)j * K;
-                float s = 0.0f;
-                for (int k = 0; k < K; k++)
-                    s += A[(size_t)k * M + i] * b[k];
-                c[j] += s;
-            }
-        }
+    } else {                    /* B is (N, K): dot products, shared with the SIMD build */
+        nn_gemm_dots(ta, M, N, K, A, B, C);
     }
 }
 

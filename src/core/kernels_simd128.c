@@ -110,18 +110,7 @@ void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, const float *B
         gemm_rows(M, N, K, A, ta ? 1 : (size_t)K, ta ? (size_t)M : 1, B, C);
         return;
     }
-    /* B is (N, K): dot products, each summed over k in order before it is added to C, as in
-     * the scalar reference (used for the input gradient of deeper layers: a small share) */
-    for (int i = 0; i < M; i++) {
-        float *c = C + (size_t)i * N;
-        for (int j = 0; j < N; j++) {
-            const float *b = B + (size_t)j * K;
-            float s = 0.0f;
-            for (int k = 0; k < K; k++)
-                s += (ta ? A[(size_t)k * M + i] : A[(size_t)i * K + k]) * b[k];
-            c[j] += s;
-        }
-    }
+    nn_gemm_dots(ta, M, N, K, A, B, C); /* B is (N, K): see kernels_common.c */
 }
 
 void nn_add_row(float *y, const float *b, int M, int N) {
