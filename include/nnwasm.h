@@ -268,9 +268,10 @@ NN_API nn_status nn_fit_begin(nn_net *net, const nn_data *data, const nn_fit_opt
 /** Run at most max_steps optimizer steps (> 0), stopping early at the end of an epoch or of
  * the session, and report where training stands. Weights change only by whole steps.
  * @param progress  optional: receives the state after the last step
- * @return NN_OK; NN_ERR_STATE without a session; NN_ERR_NONFINITE when a step produced a
- *         non-finite loss, gradient or weight, in which case the weights and optimizer state
- *         of the last good step are kept and the session is closed. */
+ * @return NN_OK; NN_ERR_ARG (net NULL, max_steps < 1); NN_ERR_STATE without a session;
+ *         NN_ERR_NONFINITE when a step produced a non-finite loss, gradient, weight or
+ *         optimizer state (reported as "weights"), in which case the weights and optimizer
+ *         state of the last good step are kept and the session is closed. */
 NN_API nn_status nn_fit_steps(nn_net *net, int32_t max_steps, nn_progress *progress);
 
 /** Close the session (if any) and release its workspace. Always safe to call. */
@@ -286,7 +287,9 @@ NN_API nn_status nn_predict(nn_net *net, const float *x, int32_t rows, float *ou
 
 /** Mean data loss (no weight decay, no Flooding) and accuracy over data, without dropout.
  * Accuracy compares argmax of the output with the label (or the target's argmax); a single
- * output counts as right when output and target fall on the same side of 0.5. */
+ * output counts as right when output and target fall on the same side of 0.5.
+ * @param loss, accuracy  outputs; either may be NULL
+ * @return NN_OK, NN_ERR_ARG (the data: as nn_fit_begin checks it) or NN_ERR_NOMEM. */
 NN_API nn_status nn_evaluate(nn_net *net, const nn_data *data, double *loss, double *accuracy);
 
 /* ---- model files ------------------------------------------------------------------------

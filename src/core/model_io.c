@@ -419,9 +419,8 @@ static nn_status parse(const uint8_t *src, size_t len, image *m, nn_error *err) 
     const uint64_t floats_per_param = 1 + (uint64_t)m->n_state;
     if (m->P > rest / (4 * floats_per_param))
         return nn_fail(err, NN_ERR_TRUNCATED, "the file is %zu bytes but announces %llu "
-                                              "parameters (%llu bytes of floats)",
-                       len, (unsigned long long)m->P,
-                       (unsigned long long)m->P * 4 * floats_per_param);
+                                              "parameters (%llu floats each)",
+                       len, (unsigned long long)m->P, (unsigned long long)floats_per_param);
     const uint64_t body = body_bytes(m->P, m->n_state, m->checkpoint);
     const uint64_t total = spec_end(n_layers) + body;
     if (rest < body)

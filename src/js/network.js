@@ -69,6 +69,9 @@ function specToC(spec, defaults) {
   if (typeof init === 'string') {
     c.init = enumIndex(init, INITS, 'spec.init');
   } else if (init !== undefined) {
+    if (init === null || typeof init !== 'object') {
+      throw new TypeError(`spec.init must be 'he', 'xavier', 'gaussian' or { gaussian: std }, got ${show(init)}`);
+    }
     checkKeys(init, ['gaussian'], 'spec.init');
     c.init = 0;
     c.init_std = number(init.gaussian, 'spec.init.gaussian', { min: 0, minOpen: true });
@@ -76,6 +79,9 @@ function specToC(spec, defaults) {
   let opt = spec.optimizer;
   if (typeof opt === 'string') opt = { type: opt };
   if (opt !== undefined) {
+    if (opt === null || typeof opt !== 'object') {
+      throw new TypeError(`spec.optimizer must be a name such as 'adam' or { type, lr, ... }, got ${show(opt)}`);
+    }
     checkKeys(opt, OPTIMIZER_KEYS, 'spec.optimizer');
     if (opt.type !== undefined) c.opt_type = enumIndex(opt.type, OPTIMIZERS, 'spec.optimizer.type');
     if (opt.lr !== undefined) c.lr = number(opt.lr, 'spec.optimizer.lr', { min: 0, minOpen: true });

@@ -47,7 +47,10 @@ export class WorkerNetwork {
     if (token !== TOKEN) throw new TypeError('use WorkerNetwork.create(spec) or WorkerNetwork.load(bytes)');
     this.#worker = worker;
     worker.onMessage((msg) => this.#receive(msg));
-    worker.onError((err) => this.#failAll(new Error(`nnwasm worker failed: ${err?.message || err}`)));
+    worker.onError((err) => {   // a failed worker is gone: close the network, as terminate() does
+      this.#disposed = true;
+      this.#failAll(new Error(`nnwasm worker failed: ${err?.message || err}`));
+    });
   }
 
   static async #start(method, args, options = {}) {
