@@ -1,0 +1,421 @@
+/*
+ * gen_corpus.c — writes the seed corpus of the fuzz harnesses (tests/fuzz/corpus/).
+ *
+ *   fuzz_gen_corpus DIR      writes DIR/model/NAME.nnwm and DIR/idx/NAME.idx
+ *
+ * Run by `bash scripts/fuzz.sh --gen-corpus`; the files it writes are committed, so this only
+ * needs running again when the format changes or a seed is added. Every file is small (the
+ * fuzzer mutates faster the shorter its inputs) and deterministic (fixed seeds).
+ *   model/: valid models and checkpoints of several architectures, activations, outputs,
+ *           optimizers and schedules; checkpoints with no session, mid-epoch, at an epoch
+ *           boundary and after a finished session; then near misses, each one defect away
+ *           from a valid file (CRC fixed where the defect lies behind the checksum).
+ *   idx/:   tiny image and label files, and near misses of those.
+ * Sizes: n layer sizes, P parameters, k optimizer state vectors (docs/FORMAT.md).
+ */
+#include "nnwasm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *root;
+static int written;
+
+static void emit(const char *sub, const char *name, const uint8_t *p, size_t n) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s/%s", root, sub, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "gen_corpus: cannot write %s\n", path);
+        exit(1);
+    }
+    written++;
+}
+
+static void die(const char *what, nn_status st, const char *msg) {
+    fprintf(stderr, "gen_corpus: %s failed: %s (%s)\n", what, nn_status_str(st), msg);
+    exit(1);
+}
+
+/* ---- byte edits (little-endian, as in docs/FORMAT.md) -------------------------------------- */
+
+static uint32_t crc32_ieee(const uint8_t *p, size_t n) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int b = 0; b < 8; b++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+static void set_u32(uint8_t *p, size_t at, uint32_t v) {
+    for (int i = 0; i < 4; i++)
+        p[at + (size_t)i] = (uint8_t)(v >> (8 * i));
+}
+
+static void set_u64(uint8_t *p, size_t at, uint64_t v) {
+    for (int i = 0; i < 8; i++)
+        p[at + (size_t)i] = (uint8_t)(v >> (8 * i));
+}
+
+static void fix_crc(uint8_t *p, size_t n) { set_u32(p, n - 4, crc32_ieee(p, n - 4)); }
+
+/* ---- valid models and checkpoints ---------------------------------------------------------- */
+
+typedef struct {
+    uint8_t *p;
+    size_t n;
+} bytes;
+
+static bytes save(nn_net *net, int checkpoint) {
+    bytes b;
+    b.n = nn_model_size(net, checkpoint);
+    b.p = malloc(b.n);
+    if (!b.p)
+        die("malloc", NN_ERR_NOMEM, "");
+    nn_status st = nn_model_save(net, checkpoint, b.p, b.n);
+    if (st != NN_OK)
+        die("nn_model_save", st, nn_net_last_error(net));
+    return b;
+}
+
+static nn_spec spec_of(int n, const int32_t *layers) {
+    nn_spec s = nn_spec_default();
+    s.n_layers = n;
+    for (int l = 0; l < n; l++)
+        s.layers[l] = layers[l];
+    return s;
+}
+
+static nn_net *create(const nn_spec *s) {
+    nn_net *net = NULL;
+    nn_error err;
+    nn_status st = nn_net_create(s, &net, &err);
+    if (st != NN_OK)
+        die("nn_net_create", st, err.message);
+    return net;
+}
+
+/* ROWS rows of I inputs with labels below O (or 0/1 for one output), fixed pattern */
+#define ROWS 7
+static float data_x[ROWS * 8];
+static int32_t data_y[ROWS];
+
+static nn_data make_data(int32_t I, int32_t O) {
+    for (int i = 0; i < ROWS * I; i++)
+        data_x[i] = (float)((i * 37) % 19) / 9.0f - 1.0f;
+    for (int r = 0; r < ROWS; r++)
+        data_y[r] = r % (O == 1 ? 2 : O);
+    nn_data d = {data_x, NULL, data_y, NULL, ROWS, I};
+    return d;
+}
+
+/* train with batch 3 over ROWS rows (3 batches an epoch) for `steps` steps of a session of
+ * `epochs` epochs; the session stays open */
+static void train(nn_net *net, int epochs, int shuffle, int steps) {
+    nn_spec s;
+    nn_net_spec(net, &s);
+    nn_data d = make_data(s.layers[0], s.layers[s.n_layers - 1]);
+    nn_fit_opts o = nn_fit_opts_default();
+    o.epochs = epochs;
+    o.batch_size = 3;
+    o.shuffle = shuffle;
+    nn_status st = nn_fit_begin(net, &d, &o);
+    if (st != NN_OK)
+        die("nn_fit_begin", st, nn_net_last_error(net));
+    while (steps > 0) {
+        nn_progress p;
+        st = nn_fit_steps(net, 1, &p);
+        if (st != NN_OK)
+            die("nn_fit_steps", st, nn_net_last_error(net));
+        steps--;
+        if (p.done)
+            break;
+    }
+}
+
+static void emit_model(const char *name, nn_net *net, int checkpoint) {
+    bytes b = save(net, checkpoint);
+    emit("model", name, b.p, b.n);
+    free(b.p);
+}
+
+static void gen_models(void) {
+    static const int32_t l232[] = {2, 3, 2}, l11[] = {1, 1}, l4832[] = {4, 8, 3, 2},
+                         l3552[] = {3, 5, 5, 2}, l2x16[] = {2, 2, 2, 2, 2, 2, 2, 2,
+                                                            2, 2, 2, 2, 2, 2, 2, 2},
+                         l51[] = {5, 1}, l83[] = {8, 3};
+    nn_spec s;
+    nn_net *net;
+
+    /* plain models: every activation once, every output, both losses, each init */
+    s = spec_of(3, l232);
+    net = create(&s);
+    emit_model("model-2-3-2-relu-softmax-ce-sgd.nnwm", net, 0);
+    emit_model("ckpt-2-3-2-sgd-fresh.nnwm", net, 1);   /* has_session 0 */
+    nn_net_free(net);
+
+    s = spec_of(2, l11);
+    s.output = NN_OUT_IDENTITY;
+    s.loss = NN_LOSS_MSE;
+    s.init = NN_INIT_GAUSSIAN;
+    s.init_std = 0.5f;
+    net = create(&s);
+    emit_model("model-1-1-identity-mse-gaussian.nnwm", net, 0);
+    nn_net_free(net);
+
+    s = spec_of(4, l3552);
+    s.activation = NN_ACT_TANH;
+    s.output = NN_OUT_SIGMOID;
+    s.init = NN_INIT_XAVIER;
+    net = create(&s);
+    emit_model("model-3-5-5-2-tanh-sigmoid-ce-xavier.nnwm", net, 0);
+    nn_net_free(net);
+
+    s = spec_of(16, l2x16);
+    s.activation = NN_ACT_SIGMOID;
+    net = create(&s);
+    emit_model("model-16-layers-sigmoid.nnwm", net, 0);
+    nn_net_free(net);
+
+    static const int acts[] = {NN_ACT_LEAKY_RELU, NN_ACT_SWISH, NN_ACT_MISH, NN_ACT_HSWISH,
+                               NN_ACT_TANHEXP};
+    static const char *act_names[] = {"leaky", "swish", "mish", "hswish", "tanhexp"};
+    for (int i = 0; i < 5; i++) {
+        char name[96];
+        s = spec_of(3, l232);
+        s.activation = acts[i];
+        s.leaky_slope = -0.5f;
+        s.hswish_n = 3.0f;
+        s.seed = (uint32_t)(7 + i);
+        net = create(&s);
+        snprintf(name, sizeof name, "model-2-3-2-%s.nnwm", act_names[i]);
+        emit_model(name, net, 0);
+        nn_net_free(net);
+    }
+
+    /* checkpoints: each optimizer and schedule, sessions at different points */
+    s = spec_of(3, l232);
+    s.opt.type = NN_OPT_MOMENTUM;
+    net = create(&s);
+    train(net, 3, 1, 2);                        /* epoch 0, batch 2: mid-epoch */
+    emit_model("ckpt-2-3-2-momentum-mid-epoch.nnwm", net, 1);
+    emit_model("model-2-3-2-momentum-trained.nnwm", net, 0);
+    nn_net_free(net);
+
+    s = spec_of(4, l4832);
+    s.activation = NN_ACT_LEAKY_RELU;
+    s.opt.type = NN_OPT_ADAM;
+    s.opt.lr = 0.003f;
+    s.dropout = 0.25f;
+    s.weight_decay = 1e-3f;
+    s.clip_norm = 2.0f;
+    s.flood = 0.05f;
+    s.schedule.type = NN_SCHED_COSINE;
+    s.schedule.step_size = 20;
+    s.schedule.min_lr = 1e-4f;
+    net = create(&s);
+    train(net, 4, 1, 4);                        /* epoch 1, batch 1 */
+    emit_model("ckpt-4-8-3-2-adam-dropout-cosine-mid.nnwm", net, 1);
+    nn_net_free(net);
+
+    s = spec_of(4, l3552);
+    s.activation = NN_ACT_MISH;
+    s.output = NN_OUT_SIGMOID;
+    s.opt.type = NN_OPT_NESTEROV;
+    s.schedule.type = NN_SCHED_STEP;
+    s.schedule.step_size = 2;
+    s.schedule.gamma = 0.5f;
+    net = create(&s);
+    train(net, 3, 1, 3);                        /* epoch 1, batch 0: at an epoch boundary */
+    emit_model("ckpt-3-5-5-2-nesterov-step-epoch-boundary.nnwm", net, 1);
+    nn_net_free(net);
+
+    s = spec_of(2, l83);
+    s.opt.type = NN_OPT_ADAGRAD;
+    s.schedule.type = NN_SCHED_EXPONENTIAL;
+    s.schedule.step_size = 3;
+    s.schedule.gamma = 0.9f;
+    net = create(&s);
+    train(net, 2, 0, 100);                      /* finished: has_session 0, t = 6 */
+    emit_model("ckpt-8-3-adagrad-exp-finished.nnwm", net, 1);
+    nn_net_free(net);
+
+    s = spec_of(2, l51);
+    s.output = NN_OUT_SIGMOID;
+    s.loss = NN_LOSS_MSE;
+    s.opt.type = NN_OPT_RMSPROP;
+    s.activation = NN_ACT_SWISH;
+    net = create(&s);
+    train(net, 5, 0, 1);                        /* no shuffle, epoch 0, batch 1 */
+    emit_model("ckpt-5-1-rmsprop-noshuffle-mid.nnwm", net, 1);
+    nn_net_free(net);
+
+    s = spec_of(3, l232);
+    s.opt.type = NN_OPT_ADAM;
+    net = create(&s);
+    emit_model("ckpt-2-3-2-adam-fresh.nnwm", net, 1);
+    nn_net_free(net);
+}
+
+/* ---- near misses: one defect each ---------------------------------------------------------- */
+
+static void near_model(const char *name, const bytes *b, void (*edit)(bytes *), int crc) {
+    bytes c = {malloc(b->n + 8), b->n};
+    if (!c.p)
+        die("malloc", NN_ERR_NOMEM, "");
+    memcpy(c.p, b->p, b->n);
+    edit(&c);
+    if (crc)
+        fix_crc(c.p, c.n);
+    emit("model", name, c.p, c.n);
+    free(c.p);
+}
+
+/* offsets in the 2-3-2 files: n = 3, P = 17, S = 28, Q = 128, params end at C = 196 */
+enum { N3 = 3, P17 = 17, S3 = 16 + 4 * N3, Q3 = 116 + 4 * N3, C3 = Q3 + 4 * P17 };
+
+static void e_crc(bytes *b) { b->p[Q3] ^= 0x01; }
+static void e_cut(bytes *b) { b->n -= 1; }
+static void e_extra(bytes *b) { b->p[b->n++] = 0; }
+static void e_version2(bytes *b) { set_u32(b->p, 4, 2); }
+static void e_version0(bytes *b) { set_u32(b->p, 4, 0); }
+static void e_kind2(bytes *b) { set_u32(b->p, 8, 2); }
+static void e_layers17(bytes *b) { set_u32(b->p, 12, 17); }
+static void e_layers1(bytes *b) { set_u32(b->p, 12, 1); }
+static void e_magic(bytes *b) { b->p[3] = 'X'; }
+static void e_size0(bytes *b) { set_u32(b->p, 20, 0); }
+static void e_act(bytes *b) { set_u32(b->p, S3, 8); }
+static void e_opt(bytes *b) { set_u32(b->p, S3 + 48, 6); }
+static void e_P(bytes *b) {             /* 18 floats stored, so the length agrees */
+    set_u64(b->p, S3 + 92, P17 + 1);
+    memset(b->p + b->n, 0, 4);
+    b->n += 4;
+}
+static void e_Phuge(bytes *b) { set_u64(b->p, S3 + 92, ~0ull); }
+static void e_nan(bytes *b) { set_u32(b->p, Q3 + 8, 0x7FC00000u); }
+static void e_lr(bytes *b) { set_u32(b->p, S3 + 52, 0xFF800000u); }    /* −inf */
+/* checkpoint (sgd, k = 0): R = C + 8, K = R + 32 */
+static void e_even_inc(bytes *b) { b->p[C3 + 8 + 8] &= 0xFE; }
+static void e_has2(bytes *b) { set_u32(b->p, C3 + 8 + 32, 2); }
+static void e_cursor_junk(bytes *b) { b->p[C3 + 8 + 32 + 20] = 1; }
+
+static void gen_near_misses(void) {
+    static const int32_t l232[] = {2, 3, 2};
+    nn_spec s = spec_of(3, l232);
+    nn_net *net = create(&s);
+    bytes m = save(net, 0), c = save(net, 1);
+    near_model("near-bad-crc.nnwm", &m, e_crc, 0);
+    near_model("near-cut-by-one.nnwm", &m, e_cut, 0);
+    near_model("near-one-byte-extra.nnwm", &m, e_extra, 0);
+    near_model("near-version-2.nnwm", &m, e_version2, 1);
+    near_model("near-version-0.nnwm", &m, e_version0, 1);
+    near_model("near-kind-2.nnwm", &m, e_kind2, 1);
+    near_model("near-n-layers-17.nnwm", &m, e_layers17, 1);
+    near_model("near-n-layers-1.nnwm", &m, e_layers1, 1);
+    near_model("near-magic.nnwm", &m, e_magic, 1);
+    near_model("near-layer-size-0.nnwm", &m, e_size0, 1);
+    near_model("near-activation-8.nnwm", &m, e_act, 1);
+    near_model("near-optimizer-6.nnwm", &m, e_opt, 1);
+    near_model("near-P-plus-one.nnwm", &m, e_P, 1);
+    near_model("near-P-huge.nnwm", &m, e_Phuge, 1);
+    near_model("near-param-nan.nnwm", &m, e_nan, 1);
+    near_model("near-lr-minus-inf.nnwm", &m, e_lr, 1);
+    near_model("near-ckpt-even-rng-inc.nnwm", &c, e_even_inc, 1);
+    near_model("near-ckpt-has-session-2.nnwm", &c, e_has2, 1);
+    near_model("near-ckpt-cursor-not-zero.nnwm", &c, e_cursor_junk, 1);
+    near_model("near-ckpt-optimizer-6.nnwm", &c, e_opt, 1);
+    free(m.p);
+    free(c.p);
+    nn_net_free(net);
+
+    /* a mid-session checkpoint with its cursor step off by one */
+    s.opt.type = NN_OPT_SGD;
+    net = create(&s);
+    train(net, 3, 1, 2);
+    c = save(net, 1);
+    const size_t K = (size_t)C3 + 8 + 32;       /* sgd: no state */
+    c.p[K + 28] ^= 1;                           /* step */
+    fix_crc(c.p, c.n);
+    emit("model", "near-ckpt-session-step.nnwm", c.p, c.n);
+    free(c.p);
+    nn_net_free(net);
+
+    /* tiny junk: shorter than the header, the magic alone, a header with nothing after */
+    static const uint8_t junk0[] = {'N', 'N', 'W'}, junk1[] = {'N', 'N', 'W', 'M'},
+                         junk2[] = {'N', 'N', 'W', 'M', 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0};
+    emit("model", "near-3-bytes.nnwm", junk0, sizeof junk0);
+    emit("model", "near-magic-only.nnwm", junk1, sizeof junk1);
+    emit("model", "near-header-only.nnwm", junk2, sizeof junk2);
+}
+
+/* ---- IDX ----------------------------------------------------------------------------------- */
+
+static size_t idx_header(uint8_t *p, uint32_t magic, const uint32_t *dims, int nd) {
+    size_t n = 0;
+    const uint32_t words[4] = {magic, dims[0], nd > 1 ? dims[1] : 0, nd > 2 ? dims[2] : 0};
+    for (int w = 0; w <= nd; w++)
+        for (int i = 3; i >= 0; i--)
+            p[n++] = (uint8_t)(words[w] >> (8 * i));
+    return n;
+}
+
+static void idx_file(const char *name, uint32_t magic, const uint32_t *dims, int nd,
+                     long delta) {
+    static uint8_t buf[4096];
+    size_t n = idx_header(buf, magic, dims, nd);
+    size_t items = 1;
+    for (int d = 0; d < nd; d++)
+        items *= dims[d];
+    if (items > 2048)
+        items = 0;                      /* an absurd header: write it alone */
+    for (size_t i = 0; i < items; i++)
+        buf[n++] = (uint8_t)(i * 53 + 7);
+    n = (size_t)((long)n + delta);
+    emit("idx", name, buf, n);
+}
+
+static void gen_idx(void) {
+    const uint32_t i111[] = {1, 1, 1}, i232[] = {2, 3, 2}, i344[] = {3, 4, 4}, i255[] = {2, 5, 5};
+    const uint32_t l1[] = {1}, l10[] = {10}, l7[] = {7};
+    idx_file("images-1x1x1.idx", 2051, i111, 3, 0);
+    idx_file("images-2x3x2.idx", 2051, i232, 3, 0);
+    idx_file("images-3x4x4.idx", 2051, i344, 3, 0);
+    idx_file("images-2x5x5.idx", 2051, i255, 3, 0);
+    idx_file("labels-1.idx", 2049, l1, 1, 0);
+    idx_file("labels-10.idx", 2049, l10, 1, 0);
+    idx_file("labels-7.idx", 2049, l7, 1, 0);
+    /* near misses */
+    idx_file("near-images-trailing-byte.idx", 2051, i232, 3, 1);
+    idx_file("near-images-cut.idx", 2051, i232, 3, -1);
+    idx_file("near-labels-cut.idx", 2049, l10, 1, -3);
+    idx_file("near-labels-trailing.idx", 2049, l7, 1, 2);
+    idx_file("near-magic-0802.idx", 0x0802, i232, 3, 0);
+    idx_file("near-labels-as-images.idx", 2051, l10, 1, 0);
+    const uint32_t zero[] = {0, 3, 3}, big[] = {2, 65536, 65536}, many[] = {65536, 256, 256},
+                   huge[] = {0x80000000u, 1, 1};
+    idx_file("near-images-count-0.idx", 2051, zero, 3, 0);
+    idx_file("near-images-item-overflow.idx", 2051, big, 3, 0);
+    idx_file("near-images-total-overflow.idx", 2051, many, 3, 0);
+    idx_file("near-labels-count-2-31.idx", 2049, huge, 1, 0);
+    static const uint8_t short3[] = {0, 0, 8};
+    static const uint8_t hdr_cut[] = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0};
+    emit("idx", "near-3-bytes.idx", short3, sizeof short3);
+    emit("idx", "near-image-header-cut.idx", hdr_cut, sizeof hdr_cut);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DIR   (writes DIR/model and DIR/idx, which must exist)\n",
+                argv[0]);
+        return 2;
+    }
+    root = argv[1];
+    gen_models();
+    gen_near_misses();
+    gen_idx();
+    printf("gen_corpus: wrote %d files under %s\n", written, root);
+    return 0;
+}
