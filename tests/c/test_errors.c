@@ -12,6 +12,7 @@
  * valgrind, which replaces them in turn) a probe notices and those checks are skipped.
  */
 #include "check.h"
+#include "le_bytes.h"
 #include "nn_internal.h"
 #include "nnwasm.h"
 
@@ -83,35 +84,6 @@ static nn_error err;
     } while (0)
 
 #define NET_EXPECT(net, call, status, want) EXPECT(call, status, nn_net_last_error(net), want)
-
-static void put32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put64(uint8_t *p, uint64_t v) {
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static void putf32(uint8_t *p, float v) {
-    uint32_t u;
-    memcpy(&u, &v, sizeof u);
-    put32(p, u);
-}
-
-static void putf64(uint8_t *p, double v) {
-    uint64_t u;
-    memcpy(&u, &v, sizeof u);
-    put64(p, u);
-}
-
-/* recompute the trailing CRC after an edit, so the loader gets past the checksum */
-static void reseal(uint8_t *buf, size_t len) { put32(buf + len - 4, nn_crc32(0, buf, len - 4)); }
 
 /* 2 → 4 → 3 softmax, the spiral's shape */
 static nn_spec spiral_spec(void) {

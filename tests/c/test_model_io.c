@@ -5,6 +5,7 @@
  * let ASan see leaks.
  */
 #include "check.h"
+#include "le_bytes.h"
 #include "nn_internal.h"
 #include "nnwasm.h"
 
@@ -46,48 +47,6 @@
 #define CUR_RNG_INC 84
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-static uint32_t get32(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
-
-static void put32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v) {
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static void putf32(uint8_t *p, float v) {
-    uint32_t u;
-    memcpy(&u, &v, sizeof u);
-    put32(p, u);
-}
-
-static void putf64(uint8_t *p, double v) {
-    uint64_t u;
-    memcpy(&u, &v, sizeof u);
-    put64(p, u);
-}
-
-/* CRC-32 bit by bit (reflected, polynomial 0xEDB88320), independent of the library's table */
-static uint32_t crc32_ref(const uint8_t *p, size_t n) {
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++)
-            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-    }
-    return ~c;
-}
-
-/* recompute the trailing CRC after an edit, so the loader gets past the checksum */
-static void reseal(uint8_t *buf, size_t len) { put32(buf + len - CRC, crc32_ref(buf, len - CRC)); }
 
 /* a 2-3-2 net with a few non-default values, so every spec field has something to carry */
 static nn_spec small_spec(int opt) {

@@ -20,6 +20,7 @@
  * Sizes: I inputs, O outputs, P parameters, n layer sizes, k optimizer state vectors.
  */
 #include "nnwasm.h"
+#include "../c/le_bytes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,33 +38,6 @@
 #define TRAIN_MAX_WORK 200000u      /* rows · P */
 
 /* ---- little helpers ------------------------------------------------------------------------ */
-
-/* CRC-32 as docs/FORMAT.md defines it, written here independently of the library's */
-static uint32_t crc32_ieee(const uint8_t *p, size_t n) {
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int b = 0; b < 8; b++)
-            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-    }
-    return ~c;
-}
-
-static uint32_t rd_u32(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wr_u32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static int32_t rd_i32(const uint8_t *p) {
-    const uint32_t u = rd_u32(p);
-    int32_t v;
-    memcpy(&v, &u, sizeof v);
-    return v;
-}
 
 /* a copy of n bytes followed by extra zero bytes, in a block of exactly that size (at least
  * 1, so that an empty input is still a non-NULL pointer) */
@@ -253,11 +227,11 @@ static void check_training(const uint8_t *buf, size_t len, int kind, const nn_sp
     o.epochs = 2;
     if (kind == 1) {                /* the cursor: K = len − 4 − 92 */
         const uint8_t *K = buf + len - 96;
-        if (rd_u32(K) == 1) {
-            rows = rd_i32(K + 4);
-            o.batch_size = rd_i32(K + 8);
-            o.epochs = rd_i32(K + 12);
-            o.shuffle = (int32_t)rd_u32(K + 16);
+        if (get32(K) == 1) {
+            rows = get_i32(K + 4);
+            o.batch_size = get_i32(K + 8);
+            o.epochs = get_i32(K + 12);
+            o.shuffle = (int32_t)get32(K + 16);
             o.resume = 1;
         }
     }
@@ -329,7 +303,7 @@ static void check_training(const uint8_t *buf, size_t len, int kind, const nn_sp
 }
 
 static void check_loaded(nn_net *net, const uint8_t *buf, size_t len) {
-    const int kind = (int)rd_u32(buf + 8);
+    const int kind = (int)get32(buf + 8);
     if (kind != 0 && kind != 1)
         FAIL("loaded a file of kind %d", kind);
     check_sizes_and_save(net, buf, len, kind);
@@ -352,9 +326,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         nn_net_free(net);
     }
     if (size >= 4) {
-        const uint32_t crc = crc32_ieee(buf, size - 4);
-        if (rd_u32(buf + size - 4) != crc) {
-            wr_u32(buf + size - 4, crc);
+        const uint32_t crc = crc32_ref(buf, size - 4);
+        if (get32(buf + size - 4) != crc) {
+            put32(buf + size - 4, crc);
             net = load(buf, size, &st, "checksum fixed");
             if (st == NN_ERR_CHECKSUM)
                 FAIL("NN_ERR_CHECKSUM for a %zu-byte file whose CRC-32 is right", size);

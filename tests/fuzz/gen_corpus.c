@@ -14,6 +14,7 @@
  * Sizes: n layer sizes, P parameters, k optimizer state vectors (docs/FORMAT.md).
  */
 #include "nnwasm.h"
+#include "../c/le_bytes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,30 +38,6 @@ static void die(const char *what, nn_status st, const char *msg) {
     fprintf(stderr, "gen_corpus: %s failed: %s (%s)\n", what, nn_status_str(st), msg);
     exit(1);
 }
-
-/* ---- byte edits (little-endian, as in docs/FORMAT.md) -------------------------------------- */
-
-static uint32_t crc32_ieee(const uint8_t *p, size_t n) {
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int b = 0; b < 8; b++)
-            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-    }
-    return ~c;
-}
-
-static void set_u32(uint8_t *p, size_t at, uint32_t v) {
-    for (int i = 0; i < 4; i++)
-        p[at + (size_t)i] = (uint8_t)(v >> (8 * i));
-}
-
-static void set_u64(uint8_t *p, size_t at, uint64_t v) {
-    for (int i = 0; i < 8; i++)
-        p[at + (size_t)i] = (uint8_t)(v >> (8 * i));
-}
-
-static void fix_crc(uint8_t *p, size_t n) { set_u32(p, n - 4, crc32_ieee(p, n - 4)); }
 
 /* ---- valid models and checkpoints ---------------------------------------------------------- */
 
@@ -269,7 +246,7 @@ static void near_model(const char *name, const bytes *b, void (*edit)(bytes *), 
     memcpy(c.p, b->p, b->n);
     edit(&c);
     if (crc)
-        fix_crc(c.p, c.n);
+        reseal(c.p, c.n);
     emit("model", name, c.p, c.n);
     free(c.p);
 }
@@ -280,26 +257,26 @@ enum { N3 = 3, P17 = 17, S3 = 16 + 4 * N3, Q3 = 116 + 4 * N3, C3 = Q3 + 4 * P17 
 static void e_crc(bytes *b) { b->p[Q3] ^= 0x01; }
 static void e_cut(bytes *b) { b->n -= 1; }
 static void e_extra(bytes *b) { b->p[b->n++] = 0; }
-static void e_version2(bytes *b) { set_u32(b->p, 4, 2); }
-static void e_version0(bytes *b) { set_u32(b->p, 4, 0); }
-static void e_kind2(bytes *b) { set_u32(b->p, 8, 2); }
-static void e_layers17(bytes *b) { set_u32(b->p, 12, 17); }
-static void e_layers1(bytes *b) { set_u32(b->p, 12, 1); }
+static void e_version2(bytes *b) { put32(b->p + 4, 2); }
+static void e_version0(bytes *b) { put32(b->p + 4, 0); }
+static void e_kind2(bytes *b) { put32(b->p + 8, 2); }
+static void e_layers17(bytes *b) { put32(b->p + 12, 17); }
+static void e_layers1(bytes *b) { put32(b->p + 12, 1); }
 static void e_magic(bytes *b) { b->p[3] = 'X'; }
-static void e_size0(bytes *b) { set_u32(b->p, 20, 0); }
-static void e_act(bytes *b) { set_u32(b->p, S3, 8); }
-static void e_opt(bytes *b) { set_u32(b->p, S3 + 48, 6); }
+static void e_size0(bytes *b) { put32(b->p + 20, 0); }
+static void e_act(bytes *b) { put32(b->p + S3, 8); }
+static void e_opt(bytes *b) { put32(b->p + S3 + 48, 6); }
 static void e_P(bytes *b) {             /* 18 floats stored, so the length agrees */
-    set_u64(b->p, S3 + 92, P17 + 1);
+    put64(b->p + S3 + 92, P17 + 1);
     memset(b->p + b->n, 0, 4);
     b->n += 4;
 }
-static void e_Phuge(bytes *b) { set_u64(b->p, S3 + 92, ~0ull); }
-static void e_nan(bytes *b) { set_u32(b->p, Q3 + 8, 0x7FC00000u); }
-static void e_lr(bytes *b) { set_u32(b->p, S3 + 52, 0xFF800000u); }    /* −inf */
+static void e_Phuge(bytes *b) { put64(b->p + S3 + 92, ~0ull); }
+static void e_nan(bytes *b) { put32(b->p + Q3 + 8, 0x7FC00000u); }
+static void e_lr(bytes *b) { put32(b->p + S3 + 52, 0xFF800000u); }    /* −inf */
 /* checkpoint (sgd, k = 0): R = C + 8, K = R + 32 */
 static void e_even_inc(bytes *b) { b->p[C3 + 8 + 8] &= 0xFE; }
-static void e_has2(bytes *b) { set_u32(b->p, C3 + 8 + 32, 2); }
+static void e_has2(bytes *b) { put32(b->p + C3 + 8 + 32, 2); }
 static void e_cursor_junk(bytes *b) { b->p[C3 + 8 + 32 + 20] = 1; }
 
 static void gen_near_misses(void) {
@@ -338,7 +315,7 @@ static void gen_near_misses(void) {
     c = save(net, 1);
     const size_t K = (size_t)C3 + 8 + 32;       /* sgd: no state */
     c.p[K + 28] ^= 1;                           /* step */
-    fix_crc(c.p, c.n);
+    reseal(c.p, c.n);
     emit("model", "near-ckpt-session-step.nnwm", c.p, c.n);
     free(c.p);
     nn_net_free(net);
