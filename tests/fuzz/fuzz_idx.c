@@ -17,28 +17,12 @@
  */
 #include "nnwasm.h"
 
+#define HARNESS "fuzz_idx"
+#include "harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define FAIL(...)                                                                            \
-    do {                                                                                     \
-        fprintf(stderr, "fuzz_idx: invariant broken: " __VA_ARGS__);                         \
-        fputc('\n', stderr);                                                                 \
-        abort();                                                                             \
-    } while (0)
-
-/* n bytes of p followed by extra zero bytes, in a block of exactly that size (at least 1) */
-static uint8_t *dup_bytes(const uint8_t *p, size_t n, size_t extra) {
-    const size_t total = n + extra ? n + extra : 1;
-    uint8_t *q = malloc(total);
-    if (!q)
-        FAIL("malloc(%zu) failed in the harness", total);
-    memset(q, 0, total);
-    if (n)
-        memcpy(q, p, n);
-    return q;
-}
 
 static void check_message(const nn_error *err, nn_status st, const char *what) {
     if (!memchr(err->message, '\0', sizeof err->message))

@@ -20,37 +20,20 @@
  * Sizes: I inputs, O outputs, P parameters, n layer sizes, k optimizer state vectors.
  */
 #include "nnwasm.h"
+
+#define HARNESS "fuzz_model_load"
+#include "harness.h"
 #include "../c/le_bytes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define FAIL(...)                                                                            \
-    do {                                                                                     \
-        fprintf(stderr, "fuzz_model_load: invariant broken: " __VA_ARGS__);                  \
-        fputc('\n', stderr);                                                                 \
-        abort();                                                                             \
-    } while (0)
-
 /* training is exercised only on small nets, so that one input stays well under a millisecond */
 #define TRAIN_MAX_ROWS 32
 #define TRAIN_MAX_WORK 200000u      /* rows · P */
 
 /* ---- little helpers ------------------------------------------------------------------------ */
-
-/* a copy of n bytes followed by extra zero bytes, in a block of exactly that size (at least
- * 1, so that an empty input is still a non-NULL pointer) */
-static uint8_t *dup_bytes(const uint8_t *p, size_t n, size_t extra) {
-    const size_t total = n + extra ? n + extra : 1;
-    uint8_t *q = malloc(total);
-    if (!q)
-        FAIL("malloc(%zu) failed in the harness", total);
-    memset(q, 0, total);
-    if (n)
-        memcpy(q, p, n);
-    return q;
-}
 
 static int documented_failure(nn_status st) {
     return st == NN_ERR_TRUNCATED || st == NN_ERR_MAGIC || st == NN_ERR_VERSION ||
