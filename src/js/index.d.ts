@@ -281,6 +281,20 @@ export class Network {
    *  NN_ERR_FORMAT. */
   static load(bytes: Uint8Array | ArrayBuffer): Promise<Network>;
 
+  /** A network with the given parameters: `[W1, b1, W2, b2, ...]`, W as inputs × outputs
+   *  (flat row-major or nested rows), b as outputs; shapes are checked against spec.layers. */
+  static fromWeights(spec: NetworkSpec, weights: WeightArray[]): Promise<Network>;
+  /** A network from a numpy `.npz` (np.savez or np.savez_compressed) holding W1, b1, W2, b2, ...
+   *  (docs/INTEROP.md); layers come from the shapes, the rest of the spec from `options`. */
+  static fromNpz(bytes: Uint8Array | ArrayBuffer, options?: ImportOptions): Promise<Network>;
+  /** A network from a TensorFlow.js Layers / Keras model of Dense layers: model.json (object or
+   *  text) and its weight data (one buffer, or the shards in weightsManifest order). */
+  static fromTfjs(modelJson: object | string,
+    weightData: ArrayBuffer | ArrayBufferView | Array<ArrayBuffer | ArrayBufferView>,
+    options?: ImportOptions): Promise<Network>;
+  /** A network from an ONNX model of dense layers (docs/INTEROP.md). */
+  static fromOnnx(bytes: Uint8Array | ArrayBuffer, options?: ImportOptions): Promise<Network>;
+
   /** The complete spec, defaults filled in (a copy). */
   readonly spec: ResolvedNetworkSpec;
   /** Input units. */
@@ -304,6 +318,15 @@ export class Network {
    *  @returns the worst relative error over all parameters */
   gradCheck(x: Inputs, y: Targets, options?: GradCheckOptions): number;
 
+  /** The parameters per layer, `[W1, b1, W2, b2, ...]`, W flat row-major (inputs × outputs). */
+  weights(): Float32Array[];
+  /** The parameters as a numpy `.npz` (W1, b1, ... as float32), for `np.load`. */
+  toNpz(): Promise<Uint8Array>;
+  /** The network as a TensorFlow.js Layers model, for `tf.loadLayersModel`. */
+  toTfjs(): Promise<{ modelJson: object; weightData: ArrayBuffer }>;
+  /** The network as an ONNX model (opset 13), for onnxruntime. */
+  toOnnx(): Promise<Uint8Array>;
+
   /** The model file (docs/FORMAT.md): spec and parameters. */
   save(): Uint8Array;
   /** The model plus optimizer state, RNG state and an unfinished fit's position, so
@@ -321,6 +344,13 @@ export class Network {
    *  chunk, and the memory is freed then. */
   dispose(): void;
 }
+
+/** One parameter array for {@link Network.fromWeights}: flat, or W as nested rows. */
+export type WeightArray = Float32Array | Float64Array | number[] | number[][];
+
+/** What an import cannot read from the file: the rest of the spec (layers come from the
+ *  file; activation and output too where the format records them). */
+export type ImportOptions = Omit<NetworkSpec, 'layers'>;
 
 /** Options of {@link WorkerNetwork.create} and {@link WorkerNetwork.load}. */
 export interface WorkerOptions {

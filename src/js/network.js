@@ -185,6 +185,91 @@ export class Network {
     return new Network(TOKEN, c, c.load(bytes));
   }
 
+  /**
+   * A network with the given parameters instead of initialised ones: per layer W
+   * (inputs × outputs) then b, as getParams() lays them out and as the seeds' numpy code
+   * keeps them. Each array may be flat (Float32Array, Float64Array or numbers) or nested rows
+   * (W as `inputs` arrays of `outputs` numbers); its shape is checked against spec.layers.
+   * @param {import('./index').NetworkSpec} spec
+   * @param {Array<ArrayLike<number>|number[][]>} weights [W1, b1, W2, b2, ...]
+   * @returns {Promise<Network>}
+   */
+  static async fromWeights(spec, weights) {
+    const c = await core();
+    const cspec = specToC(spec, c.specDefault());
+    const params = packWeights(cspec.layers, weights);
+    const net = new Network(TOKEN, c, c.create(cspec));
+    c.setParams(net.#net, params);
+    return net;
+  }
+
+  /**
+   * A network from a numpy .npz archive (np.savez or np.savez_compressed) holding W1, b1,
+   * W2, b2, ... (docs/INTEROP.md); `options` is the rest of the spec (activation, output, ...).
+   * @param {Uint8Array|ArrayBuffer} bytes
+   * @param {Partial<import('./index').NetworkSpec>} [options]
+   */
+  static async fromNpz(bytes, options) {
+    const { npzToWeights } = await import('./npz.js');
+    const { spec, weights } = await npzToWeights(bytes, options);
+    return Network.fromWeights(spec, weights);
+  }
+
+  /**
+   * A network from a TensorFlow.js Layers / Keras model: the model.json (object or text) and
+   * its weight data (one buffer, or the shards in the order of its weightsManifest).
+   */
+  static async fromTfjs(modelJson, weightData, options) {
+    const { tfjsToWeights } = await import('./tfjs.js');
+    const { spec, weights } = tfjsToWeights(modelJson, weightData, options);
+    return Network.fromWeights(spec, weights);
+  }
+
+  /** A network from an ONNX model of the shape toOnnx() writes (docs/INTEROP.md). */
+  static async fromOnnx(bytes, options) {
+    const { onnxToWeights } = await import('./onnx.js');
+    const { spec, weights } = onnxToWeights(bytes, options);
+    return Network.fromWeights(spec, weights);
+  }
+
+  /** The parameters as a numpy .npz archive (W1, b1, ... as float32), readable by np.load. */
+  async toNpz() {
+    this.#live();
+    const { weightsToNpz } = await import('./npz.js');
+    return weightsToNpz(this.weights());
+  }
+
+  /** The network as a TensorFlow.js Layers model: { modelJson, weightData }. */
+  async toTfjs() {
+    this.#live();
+    const { networkToTfjs } = await import('./tfjs.js');
+    return networkToTfjs(this.spec, this.weights());
+  }
+
+  /** The network as an ONNX model (opset 13), for onnxruntime and friends. */
+  async toOnnx() {
+    this.#live();
+    const { networkToOnnx } = await import('./onnx.js');
+    return networkToOnnx(this.spec, this.weights());
+  }
+
+  /**
+   * The parameters split per layer: [W1, b1, W2, b2, ...], W flat row-major (inputs × outputs).
+   * @returns {Float32Array[]}
+   */
+  weights() {
+    const all = this.getParams();
+    const { layers } = this.#spec;
+    const out = [];
+    let at = 0;
+    for (let l = 0; l + 1 < layers.length; l++) {
+      const nw = layers[l] * layers[l + 1];
+      out.push(all.slice(at, at + nw), all.slice(at + nw, at + nw + layers[l + 1]));
+      at += nw + layers[l + 1];
+    }
+    return out;
+  }
+
   #live() {
     if (this.#disposed) throw new Error('Network has been disposed');
   }
@@ -425,6 +510,58 @@ export class Network {
     this.#disposed = true;
     if (!this.#fitting) this.#core.destroy(this.#net);
   }
+}
+
+/* ---- fromWeights --------------------------------------------------------------------------- */
+
+/** values of one array as a flat list, with its shape when given as nested rows */
+function flatten(a, where) {
+  if (ArrayBuffer.isView(a) && !(a instanceof DataView)) return { flat: a, shape: null };
+  if (!Array.isArray(a)) {
+    throw new TypeError(`${where} must be a typed array, an array of numbers or an array of rows, got ${show(a)}`);
+  }
+  if (a.length === 0 || !Array.isArray(a[0])) return { flat: a, shape: null };
+  const cols = a[0].length;
+  a.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw new RangeError(`${where}[${i}] must be a row of ${cols} numbers, as row 0 is, got ${show(row)}`);
+    }
+  });
+  return { flat: a.flat(), shape: [a.length, cols] };
+}
+
+/** [W1, b1, ...] checked against layers, as one Float32Array in the layout of getParams */
+function packWeights(layers, weights) {
+  const layerCount = layers.length - 1;
+  if (!Array.isArray(weights)) {
+    throw new TypeError(`fromWeights(spec, weights): weights must be an array [W1, b1, W2, b2, ...], got ${show(weights)}`);
+  }
+  if (weights.length !== 2 * layerCount) {
+    throw new RangeError(`fromWeights(spec, weights): ${layerCount} layers need ${2 * layerCount} arrays [W1, b1, ...], got ${weights.length}`);
+  }
+  const total = layers.slice(1).reduce((sum, n, l) => sum + (layers[l] + 1) * n, 0);
+  const out = new Float32Array(total);
+  let at = 0;
+  weights.forEach((a, i) => {
+    const l = i >> 1;
+    const name = `${i % 2 ? 'b' : 'W'}${l + 1}`;
+    const where = `fromWeights(spec, weights): ${name}`;
+    const { flat, shape } = flatten(a, where);
+    const want = i % 2 ? [layers[l + 1]] : [layers[l], layers[l + 1]];
+    const size = want.reduce((p, n) => p * n, 1);
+    if (shape ? i % 2 === 1 || shape[0] !== want[0] || shape[1] !== want[1] : flat.length !== size) {
+      const got = shape ? `${shape[0]} × ${shape[1]}` : `${flat.length} value${flat.length === 1 ? '' : 's'}`;
+      throw new RangeError(`${where} must be ${want.join(' × ')} (spec.layers ${layers.join('-')}), got ${got}`);
+    }
+    for (let k = 0; k < size; k++) {
+      const v = flat[k];
+      if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isFinite(Math.fround(v))) {
+        throw new RangeError(`${where}[${k}] must be a finite float32 value, got ${show(v)}`);
+      }
+      out[at++] = v;
+    }
+  });
+  return out;
 }
 
 /* ---- fit options --------------------------------------------------------------------------- */
