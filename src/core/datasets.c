@@ -176,8 +176,8 @@ nn_status nn_spiral(int32_t per_class, int32_t classes, uint32_t seed, float *x,
         for (int32_t i = 0; i < per_class; i++, row++) {
             double r = (double)i / (double)per_class;
             double t = 4.0 * j + 4.0 * r + 0.2 * nn_rng_gauss(&rng);
-            x[2 * row] = (float)(r * sin(t));
-            x[2 * row + 1] = (float)(r * cos(t));
+            x[2 * row] = (float)(r * nn_sin(t));
+            x[2 * row + 1] = (float)(r * nn_cos(t));
             labels[row] = j;
         }
     }

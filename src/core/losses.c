@@ -43,7 +43,7 @@ void nn_output_forward(int output, float *y, const float *z, int B, int O) {
 }
 
 /* softplus(x) = log(1 + eˣ), stable for any x */
-static double softplus(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
+static double softplus(double x) { return x > 0 ? x + nn_log1p(nn_exp(-x)) : nn_log1p(nn_exp(x)); }
 
 /* Σ_rows of: softmax CE  Σ_j t_j·(logΣexp(z) − z_j);  sigmoid CE  Σ_j softplus(z_j) − t_j z_j;
  * sum of squares  ½Σ_j (y_j − t_j)².  CE is computed from z so it stays finite. */
@@ -63,8 +63,8 @@ double nn_loss_sum(int loss, int output, const float *z, const float *y, const i
             for (int j = 1; j < O; j++)
                 m = zr[j] > m ? zr[j] : m;
             for (int j = 0; j < O; j++)
-                s += exp((double)zr[j] - m);
-            const double lse = m + log(s);
+                s += nn_exp((double)zr[j] - m);
+            const double lse = m + nn_log(s);
             if (lab) {
                 total += lse - zr[lab[r]];
             } else {

@@ -29,6 +29,17 @@ double nn_rng_uniform(nn_rng *r);
 /* standard normal N(0, 1) by Box–Muller; uses two uniforms per call */
 double nn_rng_gauss(nn_rng *r);
 
+/* ---- double-precision math (nn_math.c) ------------------------------------------------- */
+
+/* exp, log, log1p, pow (x >= 0), sin and cos for the core, the same bits on every platform
+ * and without libm's tables; a few ulp from the correctly rounded value */
+double nn_exp(double x);
+double nn_log(double x);
+double nn_log1p(double x);
+double nn_pow(double x, double y);
+double nn_sin(double x);
+double nn_cos(double x);
+
 /* ---- errors (status.c) ----------------------------------------------------------------- */
 
 /* vsnprintf for messages (format.c): %d %i %u %x %X %s %c %g %%, a 0 flag, a width, and the

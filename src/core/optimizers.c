@@ -54,8 +54,8 @@ void nn_opt_step(nn_net *net, float lr) {
         break;
     case NN_OPT_ADAM: {         /* m, v averages; w −= η·m̂/(√v̂ + ε), m̂ = m/(1 − β1ᵗ) */
         float *m = s, *v = s + P;
-        const float c1 = (float)(1.0 / (1.0 - pow(o->beta1, (double)net->t)));
-        const float c2 = (float)(1.0 / (1.0 - pow(o->beta2, (double)net->t)));
+        const float c1 = (float)(1.0 / (1.0 - nn_pow(o->beta1, (double)net->t)));
+        const float c2 = (float)(1.0 / (1.0 - nn_pow(o->beta2, (double)net->t)));
         for (size_t i = 0; i < P; i++) {
             m[i] = o->beta1 * m[i] + (1.0f - o->beta1) * g[i];
             v[i] = o->beta2 * v[i] + (1.0f - o->beta2) * g[i] * g[i];
@@ -72,12 +72,12 @@ float nn_schedule_lr(const nn_spec *spec, int64_t s) {
     const double lr = spec->opt.lr;
     switch (k->type) {
     case NN_SCHED_STEP:
-        return (float)(lr * pow(k->gamma, (double)(s / k->step_size)));
+        return (float)(lr * nn_pow(k->gamma, (double)(s / k->step_size)));
     case NN_SCHED_EXPONENTIAL:
-        return (float)(lr * pow(k->gamma, (double)s / k->step_size));
+        return (float)(lr * nn_pow(k->gamma, (double)s / k->step_size));
     case NN_SCHED_COSINE: {
         const double f = s < k->step_size ? (double)s / k->step_size : 1.0;
-        return (float)(k->min_lr + (lr - k->min_lr) * 0.5 * (1.0 + cos(3.141592653589793 * f)));
+        return (float)(k->min_lr + (lr - k->min_lr) * 0.5 * (1.0 + nn_cos(3.141592653589793 * f)));
     }
     default:
         return (float)lr;

@@ -41,5 +41,5 @@ double nn_rng_uniform(nn_rng *r) { return ((double)nn_rng_u32(r) + 0.5) * (1.0 /
 double nn_rng_gauss(nn_rng *r) {
     double u1 = nn_rng_uniform(r);
     double u2 = nn_rng_uniform(r);
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+    return sqrt(-2.0 * nn_log(u1)) * nn_cos(6.283185307179586 * u2);
 }
