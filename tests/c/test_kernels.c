@@ -17,10 +17,21 @@ static void fill(float *v, size_t n, nn_rng *r) {
         v[i] = (float)(2.0 * nn_rng_uniform(r) - 1.0);
 }
 
-static void check_gemm(int ta, int tb, int M, int N, int K, int acc, nn_rng *r) {
+/* A with a share of zeros, as images and ReLU outputs have (the SIMD GEMM then skips them),
+ * a third of them −0 */
+static void sparsify(float *v, size_t n, double zeros, nn_rng *r) {
+    for (size_t i = 0; i < n; i++) {
+        const double u = nn_rng_uniform(r);
+        if (u < zeros)
+            v[i] = u < zeros / 3 ? -0.0f : 0.0f;
+    }
+}
+
+static void check_gemm_z(int ta, int tb, int M, int N, int K, int acc, double zeros, nn_rng *r) {
     float *A = malloc((size_t)M * K * sizeof(float)), *B = malloc((size_t)K * N * sizeof(float));
     float *C = malloc((size_t)M * N * sizeof(float)), *C0 = malloc((size_t)M * N * sizeof(float));
     fill(A, (size_t)M * K, r);
+    sparsify(A, (size_t)M * K, zeros, r);
     fill(B, (size_t)K * N, r);
     fill(C0, (size_t)M * N, r);
     memcpy(C, C0, (size_t)M * N * sizeof(float));
@@ -45,8 +56,8 @@ static void check_gemm(int ta, int tb, int M, int N, int K, int acc, nn_rng *r) 
             exact &= memcmp(&c, &C[(size_t)i * N + j], sizeof c) == 0;
         }
     if (!exact)
-        printf("  gemm ta %d tb %d M %d N %d K %d acc %d: not bit-identical to the plain loop\n",
-               ta, tb, M, N, K, acc);
+        printf("  gemm ta %d tb %d M %d N %d K %d acc %d zeros %g: not bit-identical to the "
+               "plain loop\n", ta, tb, M, N, K, acc, zeros);
     CHECK(exact);
     double worst = 0;
     for (int i = 0; i < M; i++)
@@ -70,6 +81,10 @@ static void check_gemm(int ta, int tb, int M, int N, int K, int acc, nn_rng *r) 
     free(C0);
 }
 
+static void check_gemm(int ta, int tb, int M, int N, int K, int acc, nn_rng *r) {
+    check_gemm_z(ta, tb, M, N, K, acc, 0.0, r);
+}
+
 static void test_gemm(void) {
     const int sizes[] = {1, 3, 5, 8, 17, 33, 100};
     nn_rng r;
@@ -82,6 +97,17 @@ static void test_gemm(void) {
     check_gemm(0, 0, 100, 30, 784, 0, &r);  /* the MNIST shapes */
     check_gemm(1, 0, 784, 30, 100, 1, &r);
     check_gemm(0, 1, 100, 784, 30, 0, &r);
+    /* sparse A, as MNIST images (81% zeros) and ReLU outputs: every size again, chunks of k
+     * (K = 300 > 256), 32-column blocks with tails (N = 71), rows that are all zeros */
+    const double shares[] = {0.5, 0.8, 1.0};
+    for (int z = 0; z < 3; z++)
+        for (int t = 0; t < 4; t++)
+            for (int a = 0; a < 7; a++)
+                for (int b = 0; b < 7; b += 2)
+                    check_gemm_z(t & 1, t >> 1, sizes[a], sizes[b], 300, a & 1, shares[z], &r);
+    check_gemm_z(0, 0, 100, 71, 784, 0, 0.81, &r);
+    check_gemm_z(1, 0, 784, 71, 100, 1, 0.81, &r);
+    check_gemm_z(0, 0, 13, 100, 784, 1, 0.6, &r);
 }
 
 static void test_vectors(void) {
