@@ -36,15 +36,17 @@ static int nonzero_ks(int *ks, const float *a, size_t ai, size_t ak, int k0, int
     return n;
 }
 
-/* the 4 rows of a tile: c0..c3 (N) += Σ over the listed k of a(r, k)·B[k, :] */
-static void tile4(int N, const int *ks, int n, const float *a, size_t ai, size_t ak,
-                  const float *B, float *c0, float *c1, float *c2, float *c3) {
+/* the 4 rows of a tile: c0..c3 (N) += Σ over the listed k of a(r, k)·B[k, :]; ks NULL lists
+ * every k from k0 (the dense case, without the indirection: inlined twice, once for each) */
+static inline __attribute__((always_inline)) void
+tile4(int N, const int *ks, int k0, int n, const float *a, size_t ai, size_t ak, const float *B,
+      float *c0, float *c1, float *c2, float *c3) {
     int j = 0;
     for (; j + 8 <= N; j += 8) {
         v128_t x0 = LD(c0 + j), y0 = LD(c0 + j + 4), x1 = LD(c1 + j), y1 = LD(c1 + j + 4);
         v128_t x2 = LD(c2 + j), y2 = LD(c2 + j + 4), x3 = LD(c3 + j), y3 = LD(c3 + j + 4);
         for (int t = 0; t < n; t++) {
-            const int k = ks[t];
+            const int k = ks ? ks[t] : k0 + t;
             const float *ak0 = a + (size_t)k * ak;
             const v128_t b0 = LD(B + (size_t)k * N + j), b1 = LD(B + (size_t)k * N + j + 4);
             v128_t s = wasm_v128_load32_splat(ak0);
@@ -72,7 +74,7 @@ static void tile4(int N, const int *ks, int n, const float *a, size_t ai, size_t
     for (; j + 4 <= N; j += 4) {
         v128_t x0 = LD(c0 + j), x1 = LD(c1 + j), x2 = LD(c2 + j), x3 = LD(c3 + j);
         for (int t = 0; t < n; t++) {
-            const int k = ks[t];
+            const int k = ks ? ks[t] : k0 + t;
             const float *ak0 = a + (size_t)k * ak;
             const v128_t b0 = LD(B + (size_t)k * N + j);
             x0 = MADD(x0, wasm_v128_load32_splat(ak0), b0);
@@ -88,7 +90,7 @@ static void tile4(int N, const int *ks, int n, const float *a, size_t ai, size_t
     for (; j < N; j++) {
         float s0 = c0[j], s1 = c1[j], s2 = c2[j], s3 = c3[j];
         for (int t = 0; t < n; t++) {
-            const int k = ks[t];
+            const int k = ks ? ks[t] : k0 + t;
             const float *ak0 = a + (size_t)k * ak;
             const float b = B[(size_t)k * N + j];
             s0 += ak0[0] * b;
@@ -111,9 +113,12 @@ static void gemm_rows(int M, int N, int K, const float *A, size_t ai, size_t ak,
         const float *a = A + (size_t)i * ai;
         float *c0 = C + (size_t)i * N, *c1 = c0 + N, *c2 = c1 + N, *c3 = c2 + N;
         for (int k0 = 0; k0 < K; k0 += K_CHUNK) {
-            const int n = nonzero_ks(ks, a, ai, ak, k0, K - k0 < K_CHUNK ? K : k0 + K_CHUNK);
-            if (n > 0)
-                tile4(N, ks, n, a, ai, ak, B, c0, c1, c2, c3);
+            const int k1 = K - k0 < K_CHUNK ? K : k0 + K_CHUNK;
+            const int n = nonzero_ks(ks, a, ai, ak, k0, k1);
+            if (n == k1 - k0)
+                tile4(N, NULL, k0, n, a, ai, ak, B, c0, c1, c2, c3);
+            else if (n > 0)
+                tile4(N, ks, 0, n, a, ai, ak, B, c0, c1, c2, c3);
         }
     }
     for (; i < M; i++) {        /* the last rows, one at a time */
