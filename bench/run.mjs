@@ -193,11 +193,13 @@ function markdown(r) {
   L.push('## Download size (gzip -9, each file on its own)', '');
   if (s && !s.error) {
     L.push('| | files | raw | gzip |', '|---|---|---:|---:|');
-    L.push(`| nnwasm JS (import closure of index.browser.js) | ${s.nnwasm.files.length - 1} | ${kB(s.nnwasm.bytes - s.nnwasm.files.at(-1).bytes)} | ${kB(s.nnwasm.jsGzip)} |`);
+    L.push(`| nnwasm JS (index.browser.js bundled and minified by rolldown) | ${s.nnwasm.files.length - 1} | ${kB(s.nnwasm.bytes - s.nnwasm.files.at(-1).bytes)} | ${kB(s.nnwasm.jsGzip)} |`);
     L.push(`| nnwasm-simd.wasm | 1 | ${kB(s.nnwasm.files.at(-1).bytes)} | ${kB(s.nnwasm.wasmGzip)} |`);
     L.push(`| **nnwasm total** | ${s.nnwasm.files.length} | ${kB(s.nnwasm.bytes)} | **${kB(s.nnwasm.gzip)}** |`);
-    L.push(`| (nnwasm JS as one bundled file) | | | ${kB(s.nnwasm.jsConcatenatedGzip)} |`);
-    L.push(`| (on demand: WorkerNetwork's worker) | ${s.nnwasmOnDemand.files.length} | ${kB(s.nnwasmOnDemand.bytes)} | ${kB(s.nnwasmOnDemand.gzip)} |`);
+    if (s.nnwasmUnbundled) L.push(`| (without a build step: the ${s.nnwasmUnbundled.files} modules as they are, comments stripped, + .wasm) | ${s.nnwasmUnbundled.files + 1} | | ${kB(s.nnwasmUnbundled.totalGzip)} |`);
+    const lazy = s.nnwasmOnDemand.bundledChunks ?? [];
+    if (lazy.length) L.push(`| (on demand: the format modules, bundled: ${lazy.map((x) => x.file).join(', ')}) | ${lazy.length} | ${kB(lazy.reduce((a, x) => a + x.bytes, 0))} | ${kB(lazy.reduce((a, x) => a + x.gzip, 0))} |`);
+    L.push(`| (on demand: WorkerNetwork's worker, unbundled) | ${s.nnwasmOnDemand.files.length} | ${kB(s.nnwasmOnDemand.bytes)} | ${kB(s.nnwasmOnDemand.gzip)} |`);
     for (const x of s.tfjsWasm.files) L.push(`| ${x.file.replace(/^@tensorflow\//, '')} | 1 | ${kB(x.bytes)} | ${kB(x.gzip)} |`);
     L.push(`| **tfjs core + wasm backend total** | ${s.tfjsWasm.files.length} | ${kB(s.tfjsWasm.bytes)} | **${kB(s.tfjsWasm.gzip)}** (${times(s.tfjsWasm.gzip / s.nnwasm.gzip)} nnwasm) |`);
     L.push(`| (tfjs for training: + tf-layers.es2017.min.js for the gradients) | ${s.tfjsWasmTraining.files.length} | ${kB(s.tfjsWasmTraining.bytes)} | ${kB(s.tfjsWasmTraining.gzip)} |`);
@@ -213,7 +215,7 @@ function markdown(r) {
   L.push(`- W4: \`predict\` of one 784-pixel image with the W1 net, ${p.w4.calls} timed calls after ${p.w4.warmup} untimed ones; median. In Chromium (cross-origin isolated, 5 µs clock) calls are timed in groups of ${R.chromium?.w4?.group ?? '20'}.`);
   L.push('- tfjs: tfjs-core with the `wasm` backend (tfjs-backend-wasm-simd.wasm read from node_modules with fs, threads off via WASM_HAS_MULTITHREAD_SUPPORT=false) or the `cpu` backend; @tensorflow/tfjs-layers is imported only because it registers tfjs-core\'s gradient functions, which tfjs-core alone does not.');
   L.push('- Peak memory: `process.resourceUsage().maxRSS` right after W1 (W1 runs first in each process; it includes the runtime, the library and the data).');
-  L.push('- Size: node:zlib `gzipSync` level 9 of each file a browser downloads, summed. nnwasm: the files reachable by import/export statements from src/js/index.browser.js (parsed, comments stripped) plus nnwasm-simd.wasm. tfjs: tf-core.es2017.min.js + tf-backend-wasm.es2017.min.js (which bundles the shared cpu kernels) + tfjs-backend-wasm-simd.wasm.');
+  L.push('- Size: node:zlib `gzipSync` level 9 of each file a browser downloads, summed. nnwasm: src/js/index.browser.js as an app production build ships it (bundled and minified by rolldown, the bundler Vite uses; the chunks loaded on demand are listed apart) plus nnwasm-simd.wasm; also the unbundled modules a page without a build step imports. tfjs: tf-core.es2017.min.js + tf-backend-wasm.es2017.min.js (which bundles the shared cpu kernels) + tfjs-backend-wasm-simd.wasm.');
   L.push('- Medians and minimums are over the repetitions listed; with --quick there is one repetition on a subset, so the figures are only a quick look.');
   const failed = Object.entries(R).filter(([, v]) => v?.error);
   if (failed.length) {

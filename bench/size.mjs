@@ -1,8 +1,10 @@
 /**
  * What a browser downloads, gzip -9 (node:zlib, level 9, each file compressed on its own as a
- * server would send it): nnwasm's JS — the import closure of src/js/index.browser.js, found
- * by parsing its import/export statements — plus nnwasm-simd.wasm, against tfjs-core and the
- * wasm backend's minified ES2017 bundles plus tfjs-backend-wasm-simd.wasm. One JSON line out.
+ * server would send it): nnwasm's JS as an app's production build ships it — the browser
+ * entry bundled and minified by rolldown (the bundler inside Vite), without the chunks it
+ * loads on demand — plus nnwasm-simd.wasm, against tfjs-core and the wasm backend's minified
+ * ES2017 bundles plus tfjs-backend-wasm-simd.wasm. Also the unbundled sources a page without
+ * a build step imports (comments stripped). One JSON line out.
  *   node bench/size.mjs
  */
 import { readFileSync } from 'node:fs';
@@ -54,22 +56,24 @@ export function stripComments(src) {
   return out;
 }
 
-/** static imports, re-exports and literal dynamic imports; files it starts as workers */
+/** static imports and re-exports; literal dynamic imports and the files it starts as workers
+ *  (both load on demand) */
 export function specifiers(src) {
   const code = stripComments(src);
   const imports = new Set();
   const patterns = [
     /\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?['"]([^'"]+)['"]/g,
     /\bexport\s*(?:\*(?:\s*as\s+[\w$]+)?|\{[^}]*\})\s*from\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
   ];
   for (const re of patterns) for (const m of code.matchAll(re)) imports.add(m[1]);
   const workers = new Set();
+  for (const m of code.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) workers.add(m[1]);
   for (const m of code.matchAll(/new\s+URL\(\s*['"]([^'"]+\.m?js)['"]\s*,\s*import\.meta\.url\s*\)/g)) workers.add(m[1]);
   return { imports: [...imports], workers: [...workers] };
 }
 
-/** every file reachable from `entry` by imports; `workers`: scripts started with new URL(...) */
+/** every file reachable from `entry` by static imports; `workers`: files loaded on demand
+ *  (dynamic imports, scripts started with new URL(...)) */
 export function closure(entry) {
   const files = [];
   const workers = new Set();
@@ -100,17 +104,44 @@ function measure(files, base) {
   return { files: list, bytes: sum('bytes'), gzip: sum('gzip') };
 }
 
+/** the browser entry bundled and minified: the chunks a page loads at once (the entry and
+ *  what it imports statically), and those it loads on demand (dynamic imports) */
+async function bundle(entry) {
+  const { build } = await import('rolldown');
+  const r = await build({ input: entry, write: false, logLevel: 'silent',
+    output: { format: 'esm', minify: true } });
+  const chunks = new Map(r.output.filter((o) => o.type === 'chunk').map((o) => [o.fileName, o]));
+  const eager = new Set();
+  const visit = (name) => {
+    if (eager.has(name)) return;
+    eager.add(name);
+    for (const dep of chunks.get(name).imports) visit(dep);
+  };
+  for (const o of chunks.values()) if (o.isEntry) visit(o.fileName);
+  const sized = (o) => ({ file: o.fileName, bytes: Buffer.byteLength(o.code), gzip: gz(o.code) });
+  const all = [...chunks.values()];
+  return { entry: all.filter((o) => eager.has(o.fileName)).map(sized),
+    lazy: all.filter((o) => !eager.has(o.fileName)).map(sized) };
+}
+
 child(async () => {
+  const wasmFile = join(root, 'build/wasm/nnwasm-simd.wasm');
+  const wasm = measure([wasmFile], root).files[0];
   const js = closure(join(root, 'src/js/index.browser.js'));
-  const ours = measure([...js.files, join(root, 'build/wasm/nnwasm-simd.wasm')], root);
-  const jsOnly = js.files.map((f) => readFileSync(f));
-  ours.jsGzip = ours.files.slice(0, -1).reduce((a, x) => a + x.gzip, 0);
-  ours.wasmGzip = ours.files.at(-1).gzip;
-  ours.jsConcatenatedGzip = gz(Buffer.concat(jsOnly)); // what one bundled file would weigh
-  // WorkerNetwork starts worker.browser.js; it (and what only it imports) loads only then
+  const built = await bundle(join(root, 'src/js/index.browser.js'));
+  const files = [...built.entry.map((x) => ({ ...x, file: `bundle: ${x.file}` })), wasm];
+  const sum = (list, k) => list.reduce((a, x) => a + x[k], 0);
+  const ours = { files, bytes: sum(files, 'bytes'), gzip: sum(files, 'gzip'),
+    jsGzip: sum(built.entry, 'gzip'), wasmGzip: wasm.gzip };
+  // a page without a build step imports the modules one by one (measured without comments)
+  const sources = js.files.map((f) => ({ file: relative(root, f), code: stripComments(readFileSync(f, 'utf8')) }));
+  const unbundled = { files: sources.length, gzip: sources.reduce((a, x) => a + gz(x.code), 0) };
+  unbundled.totalGzip = unbundled.gzip + wasm.gzip;
+  // on demand: the format modules (dynamic imports) and WorkerNetwork's worker
   const workerExtra = [];
   for (const w of js.workers) for (const f of closure(w).files) if (!js.files.includes(f) && !workerExtra.includes(f)) workerExtra.push(f);
   const onDemand = measure(workerExtra, root);
+  onDemand.bundledChunks = built.lazy;
 
   const require = createRequire(import.meta.url);
   const pkg = (name) => dirname(require.resolve(`${name}/package.json`));
@@ -127,7 +158,8 @@ child(async () => {
   return {
     method: 'node:zlib gzipSync level 9, per file, summed',
     nnwasm: ours,
-    nnwasmOnDemand: { note: 'loaded only when WorkerNetwork starts its worker', ...onDemand },
+    nnwasmUnbundled: { note: 'the modules a page without a build step imports, comments stripped, plus the .wasm', ...unbundled },
+    nnwasmOnDemand: { note: 'loaded only when used: the format modules (import/export) and WorkerNetwork\'s worker', ...onDemand },
     tfjsWasm: tfjs,
     tfjsWasmTraining: { note: 'plus tf-layers (registers the gradients training needs)', ...tfjsTraining },
   };
