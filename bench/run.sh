@@ -12,9 +12,11 @@ for a in "$@"; do
 done
 
 if [ "$build" = 1 ]; then bash scripts/build.sh; fi
-for p in tfjs-core tfjs-backend-wasm tfjs-backend-cpu tfjs-layers; do
-  if [ ! -f "node_modules/@tensorflow/$p/package.json" ]; then
-    echo "bench: installing the npm dev dependencies (tfjs peers)"
+# the tfjs peers, and rolldown (Vite's bundler) for the size of a production build
+for p in @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-cpu \
+         @tensorflow/tfjs-layers rolldown; do
+  if [ ! -f "node_modules/$p/package.json" ]; then
+    echo "bench: installing the npm dev dependencies (tfjs, vite)"
     npm install --no-audit --no-fund --loglevel=error \
       || { echo "bench: npm install failed; the npm registry must be reachable" >&2; exit 1; }
     break
