@@ -216,27 +216,49 @@ function fitsCanvas(net) {
   return net.inputs === FRAME * FRAME && net.outputs === 10;
 }
 
+/* the network in the chosen files: an nnwasm .nnw, an ONNX .onnx, or a TensorFlow.js
+ * model.json selected together with its weight files */
+async function readModel(files) {
+  const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
+  if (json) {
+    const modelJson = JSON.parse(await json.text());
+    const paths = (modelJson.weightsManifest ?? []).flatMap((group) => group.paths ?? []);
+    const shards = await Promise.all(paths.map((path) => {
+      const name = path.split('/').pop();
+      const shard = files.find((f) => f.name === name);
+      if (!shard) throw new Error(`${json.name} needs its weight file ${name}: select it together with the .json`);
+      return shard.arrayBuffer();
+    }));
+    return { net: await Network.fromTfjs(modelJson, shards), name: json.name };
+  }
+  const [file] = files;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const onnx = file.name.toLowerCase().endsWith('.onnx');
+  return { net: await (onnx ? Network.fromOnnx(bytes) : Network.load(bytes)), name: file.name };
+}
+
 /* a model file chosen by the user */
 async function loadModelFile() {
-  const file = ui.loadModel.files?.[0];
-  if (!file) return;
+  const files = [...(ui.loadModel.files ?? [])];
+  if (files.length === 0) return;
   let net = null;
+  let name = files.map((f) => f.name).join(', ');
   try {
-    net = await Network.load(new Uint8Array(await file.arrayBuffer()));
+    ({ net, name } = await readModel(files));
     if (fitsCanvas(net)) {
-      useModel(net, `${file.name} from file`);
-      showMessage(`Loaded ${file.name}: the canvas now uses it.`);
+      useModel(net, `${name} from file`);
+      showMessage(`Loaded ${name}: the canvas now uses it.`);
       net = null;
     } else if (net.inputs === 2) {
       await showModelBoundary(net);
-      showMessage(`${file.name} takes 2 inputs, not a drawing: its decision boundary over the ` +
+      showMessage(`${name} takes 2 inputs, not a drawing: its decision boundary over the ` +
         'spiral is shown in the training panel.');
     } else {
-      throw new Error(`${file.name} has ${net.inputs} inputs and ${net.outputs} outputs; the ` +
+      throw new Error(`${name} has ${net.inputs} inputs and ${net.outputs} outputs; the ` +
         'canvas needs a 784-input, 10-output model');
     }
   } catch (err) {
-    showError(err, `Could not load ${file.name}`);
+    showError(err, `Could not load ${name}`);
   } finally {
     net?.dispose();
     ui.loadModel.value = '';

@@ -158,3 +158,36 @@ test('a short MNIST run in the worker: "Use trained model" reads digits, the dow
   assert.equal(m.error, false);
   assert.deepEqual(errors, []);
 });
+
+test('the shipped model as ONNX, and as a TensorFlow.js model.json with its .bin, loads on the canvas and reads digits', async (t) => {
+  const shipped = await Network.load(await readFile(new URL('../../web/models/mnist.nnw', import.meta.url)));
+  const onnxPath = join(dir, 'mnist.onnx');
+  await writeFile(onnxPath, await shipped.toOnnx());
+  const { modelJson, weightData } = await shipped.toTfjs();
+  const jsonPath = join(dir, 'mnist-tfjs.json');
+  const binPath = join(dir, modelJson.weightsManifest[0].paths[0]);
+  await writeFile(jsonPath, JSON.stringify(modelJson));
+  await writeFile(binPath, new Uint8Array(weightData));
+  shipped.dispose();
+
+  for (const [files, name] of [[[onnxPath], 'mnist.onnx'], [[jsonPath, binPath], 'mnist-tfjs.json']]) {
+    await page.setInputFiles(tid('load-model'), files);
+    await page.waitForFunction(([sel, n]) => document.querySelector(sel).textContent.includes(n),
+      [tid('model-status'), name]);
+    assert.match(await text('model-status'), /ready/);
+    const right = [];
+    for (const d of (await oneOfEachDigit()).slice(0, 5)) {
+      await page.click(tid('clear'));
+      await drawStrokes(page, tid('draw-canvas'), skeletonStrokes(d.pixels));
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      right.push(`${d.digit}→${await text('prediction')}`);
+    }
+    t.diagnostic(`${name} reads: ${right.join(' ')}`);
+    assert.ok(right.filter((s) => s[0] === s.at(-1)).length >= 4, `${name} reads the digits`);
+  }
+
+  // a model.json without its weight file names the missing file
+  await page.setInputFiles(tid('load-model'), [jsonPath]);
+  await page.waitForFunction((sel) => /needs its weight file/.test(document.querySelector(sel).textContent), tid('message'));
+  assert.deepEqual(errors, []);
+});
