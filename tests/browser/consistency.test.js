@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { Network, WorkerNetwork, datasets, wasmVariant } from '../../src/js/index.node.js';
-import { launch, newPage } from './helpers.js';
+import { launch, blankPage } from './helpers.js';
 
 const spec = {
   layers: [2, 24, 16, 3], activation: 'tanh', output: 'softmax', loss: 'cross_entropy',
@@ -18,13 +18,7 @@ const spiralOptions = { seed: 1 };
 let env, page, errors;
 before(async () => {
   env = await launch();
-  ({ page, errors } = await newPage(env.context));
-  // a blank same-origin document to import the package from, so the demo page's own scripts
-  // do not compete for the CPU
-  const blank = new URL('__blank__.html', env.url).href;
-  await page.route(blank, (route) => route.fulfill({ contentType: 'text/html',
-    body: '<!doctype html><title>blank</title><link rel="icon" href="data:,">' }));
-  await page.goto(blank);
+  ({ page, errors } = await blankPage(env.context, env.url));
 });
 after(async () => { await env?.close(); });
 

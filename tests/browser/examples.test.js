@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, drawStrokes, newPage, oneOfEachDigit, skeletonStrokes } from './helpers.js';
+import { numpyPython } from '../js/numpy.js';
 
 const rootDir = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -182,17 +183,6 @@ test('examples/vite: the vite build finds its .wasm, worker and model, and reads
   }
 });
 
-/** python3 that imports numpy, or null (Debian's python3-numpy lives in dist-packages) */
-async function numpyPython() {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const env = { ...process.env, PYTHONPATH: ['/usr/lib/python3/dist-packages', process.env.PYTHONPATH].filter(Boolean).join(':') };
-  try {
-    await run(python, ['-c', 'import numpy'], { env });
-    return { python, env };
-  } catch {
-    return null;
-  }
-}
 
 const py = await numpyPython();
 

@@ -85,6 +85,20 @@ export async function newPage(context, { initScript } = {}) {
   return { page, errors };
 }
 
+/**
+ * A page on a blank same-origin document of the demo server (served by the page's own route),
+ * to import the package from without the demo's scripts competing for the CPU.
+ * @returns {Promise<{page: import('playwright-core').Page, errors: string[]}>}
+ */
+export async function blankPage(context, serverUrl) {
+  const { page, errors } = await newPage(context);
+  const blank = new URL('__blank__.html', serverUrl).href;
+  await page.route(blank, (route) => route.fulfill({ contentType: 'text/html',
+    body: '<!doctype html><title>blank</title><link rel="icon" href="data:,">' }));
+  await page.goto(blank);
+  return { page, errors };
+}
+
 /** Wait until model-status says 'ready'. */
 export async function waitReady(page, timeout = 10_000) {
   await page.waitForFunction(

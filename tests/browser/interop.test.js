@@ -4,16 +4,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Network } from '../../src/js/index.node.js';
-import { launch, newPage } from './helpers.js';
+import { launch, blankPage } from './helpers.js';
 
 let env, page, errors;
 before(async () => {
   env = await launch();
-  ({ page, errors } = await newPage(env.context));
-  const blank = new URL('__blank__.html', env.url).href;
-  await page.route(blank, (route) => route.fulfill({ contentType: 'text/html',
-    body: '<!doctype html><title>blank</title><link rel="icon" href="data:,">' }));
-  await page.goto(blank);
+  ({ page, errors } = await blankPage(env.context, env.url));
 });
 after(async () => { await env?.close(); });
 

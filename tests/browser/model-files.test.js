@@ -25,6 +25,18 @@ after(async () => {
 
 const text = async (id) => (await page.locator(tid(id)).textContent()).trim();
 
+/* draw MNIST test digits 0 to 4 on the canvas; returns "digit→prediction" for each */
+async function readDigits() {
+  const right = [];
+  for (const d of (await oneOfEachDigit()).slice(0, 5)) {
+    await page.click(tid('clear'));
+    await drawStrokes(page, tid('draw-canvas'), skeletonStrokes(d.pixels));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    right.push(`${d.digit}→${await text('prediction')}`);
+  }
+  return right;
+}
+
 /* fill the form, start, wait until Start is enabled again; returns the final log */
 async function train(settings, timeout = 60_000) {
   await page.selectOption(tid('dataset'), settings.dataset);
@@ -128,13 +140,7 @@ test('a short MNIST run in the worker: "Use trained model" reads digits, the dow
   t.diagnostic(`model-status: ${status}`);
   assert.match(status, /ready/);
   assert.match(status, /784-32-10/);
-  const right = [];
-  for (const d of (await oneOfEachDigit()).slice(0, 5)) {
-    await page.click(tid('clear'));
-    await drawStrokes(page, tid('draw-canvas'), skeletonStrokes(d.pixels));
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    right.push(`${d.digit}→${await text('prediction')}`);
-  }
+  const right = await readDigits();
   t.diagnostic(`the trained model reads: ${right.join(' ')}`);
   assert.ok(right.filter((s) => s[0] === s.at(-1)).length >= 3, 'it reads most of them');
 
@@ -175,13 +181,7 @@ test('the shipped model as ONNX, and as a TensorFlow.js model.json with its .bin
     await page.waitForFunction(([sel, n]) => document.querySelector(sel).textContent.includes(n),
       [tid('model-status'), name]);
     assert.match(await text('model-status'), /ready/);
-    const right = [];
-    for (const d of (await oneOfEachDigit()).slice(0, 5)) {
-      await page.click(tid('clear'));
-      await drawStrokes(page, tid('draw-canvas'), skeletonStrokes(d.pixels));
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      right.push(`${d.digit}→${await text('prediction')}`);
-    }
+    const right = await readDigits();
     t.diagnostic(`${name} reads: ${right.join(' ')}`);
     assert.ok(right.filter((s) => s[0] === s.at(-1)).length >= 4, `${name} reads the digits`);
   }

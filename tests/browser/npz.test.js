@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launch, newPage } from './helpers.js';
+import { launch, blankPage } from './helpers.js';
 
 const dir = new URL('../fixtures/npz/', import.meta.url);
 const expected = JSON.parse(await readFile(new URL('expected.json', dir), 'utf8'));
@@ -12,12 +12,7 @@ const expected = JSON.parse(await readFile(new URL('expected.json', dir), 'utf8'
 let env, page, errors;
 before(async () => {
   env = await launch();
-  ({ page, errors } = await newPage(env.context));
-  // a blank same-origin page to import the package from, away from the demo's own scripts
-  const blank = new URL('__blank__.html', env.url).href;
-  await page.route(blank, (route) => route.fulfill({ contentType: 'text/html',
-    body: '<!doctype html><title>blank</title><link rel="icon" href="data:,">' }));
-  await page.goto(blank);
+  ({ page, errors } = await blankPage(env.context, env.url));
 });
 after(async () => { await env?.close(); });
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Network, datasets } from '../../src/js/index.node.js';
+import { numpyPython } from './numpy.js';
 
 const root = new URL('../../', import.meta.url);
 const rootDir = fileURLToPath(root);
@@ -92,17 +93,6 @@ const guide = await readFile(new URL('docs/GUIDE-python.md', root), 'utf8');
 /** the fenced blocks of a language in the guide, in order */
 const blocks = (lang) => [...guide.matchAll(new RegExp('^```' + lang + '\\n([\\s\\S]*?)^```$', 'gm'))].map((m) => m[1]);
 
-/** python3 that imports numpy, or null (Debian's python3-numpy lives in dist-packages) */
-async function numpyPython() {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const env = { ...process.env, PYTHONPATH: ['/usr/lib/python3/dist-packages', process.env.PYTHONPATH].filter(Boolean).join(':') };
-  try {
-    await run(python, ['-c', 'import numpy'], { env });
-    return { python, env };
-  } catch {
-    return null;
-  }
-}
 
 const py = await numpyPython();
 const NO_NUMPY = 'python3 with numpy is not available (Debian: apt-get install python3-numpy)';

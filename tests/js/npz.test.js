@@ -6,13 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Network } from '../../src/js/index.node.js';
 import { npzToWeights, readNpz, weightsToNpz } from '../../src/js/npz.js';
+import { numpyPython } from './numpy.js';
 
 const dir = new URL('../fixtures/npz/', import.meta.url);
 const fixture = (name) => new Uint8Array(readFileSync(new URL(name, dir)));
@@ -169,17 +170,6 @@ test('toNpz writes the .npy bytes np.savez writes for the same float32 arrays', 
   assert.deepEqual(names, ['W1.npy', 'b1.npy', 'W2.npy', 'b2.npy']);
 });
 
-/** python3 that imports numpy, or null */
-async function numpyPython() {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const env = { ...process.env, PYTHONPATH: ['/usr/lib/python3/dist-packages', process.env.PYTHONPATH].filter(Boolean).join(':') };
-  try {
-    await run(python, ['-c', 'import numpy'], { env });
-    return { python, env };
-  } catch {
-    return null;
-  }
-}
 
 const LOAD = `
 import json, sys, zipfile
