@@ -378,6 +378,18 @@ export class WorkerNetwork {
 
   static create(spec: NetworkSpec, options?: WorkerOptions): Promise<WorkerNetwork>;
   static load(bytes: Uint8Array | ArrayBuffer, options?: WorkerOptions): Promise<WorkerNetwork>;
+  /** As {@link Network.fromWeights}, in a new worker. */
+  static fromWeights(spec: NetworkSpec, weights: WeightArray[], options?: WorkerOptions): Promise<WorkerNetwork>;
+  /** As {@link Network.fromNpz}, in a new worker. */
+  static fromNpz(bytes: Uint8Array | ArrayBuffer, importOptions?: ImportOptions,
+    options?: WorkerOptions): Promise<WorkerNetwork>;
+  /** As {@link Network.fromTfjs}, in a new worker. */
+  static fromTfjs(modelJson: object | string,
+    weightData: ArrayBuffer | ArrayBufferView | Array<ArrayBuffer | ArrayBufferView>,
+    importOptions?: ImportOptions, options?: WorkerOptions): Promise<WorkerNetwork>;
+  /** As {@link Network.fromOnnx}, in a new worker. */
+  static fromOnnx(bytes: Uint8Array | ArrayBuffer, importOptions?: ImportOptions,
+    options?: WorkerOptions): Promise<WorkerNetwork>;
 
   readonly spec: ResolvedNetworkSpec;
   readonly inputs: number;
@@ -392,6 +404,10 @@ export class WorkerNetwork {
   gradCheck(x: Inputs | WorkerData, y: Targets | WorkerData, options?: GradCheckOptions): Promise<number>;
   save(): Promise<Uint8Array>;
   checkpoint(): Promise<Uint8Array>;
+  weights(): Promise<Float32Array[]>;
+  toNpz(): Promise<Uint8Array>;
+  toTfjs(): Promise<{ modelJson: object; weightData: ArrayBuffer }>;
+  toOnnx(): Promise<Uint8Array>;
   fit(x: Inputs | WorkerData, y: Targets | WorkerData, options?: FitOptions): Promise<History>;
   /** Fetch and parse an IDX file inside the worker and keep it there; the reference stands
    *  for x or y in fit, evaluate, predict and validationData. */

@@ -84,6 +84,27 @@ export class WorkerNetwork {
    */
   static load(bytes, options) { return WorkerNetwork.#start('load', [bytes], options); }
 
+  /** As Network.fromWeights, in a new worker. */
+  static fromWeights(spec, weights, options) {
+    checkKeys(spec, SPEC_KEYS, 'spec');
+    return WorkerNetwork.#start('fromWeights', [spec, weights], options);
+  }
+
+  /** As Network.fromNpz, in a new worker; `options` of the worker come third. */
+  static fromNpz(bytes, importOptions, options) {
+    return WorkerNetwork.#start('fromNpz', [bytes, importOptions], options);
+  }
+
+  /** As Network.fromTfjs, in a new worker. */
+  static fromTfjs(modelJson, weightData, importOptions, options) {
+    return WorkerNetwork.#start('fromTfjs', [modelJson, weightData, importOptions], options);
+  }
+
+  /** As Network.fromOnnx, in a new worker. */
+  static fromOnnx(bytes, importOptions, options) {
+    return WorkerNetwork.#start('fromOnnx', [bytes, importOptions], options);
+  }
+
   #adopt({ handle, spec, paramCount }) {
     this.#handle = handle;
     this.#spec = spec;
@@ -146,6 +167,14 @@ export class WorkerNetwork {
   async save() { this.#live(); return this.#call('save', [this.#handle]); }
   /** @returns {Promise<Uint8Array>} */
   async checkpoint() { this.#live(); return this.#call('checkpoint', [this.#handle]); }
+
+  async weights() { this.#live(); return this.#call('weights', [this.#handle]); }
+
+  async toNpz() { this.#live(); return this.#call('toNpz', [this.#handle]); }
+
+  async toTfjs() { this.#live(); return this.#call('toTfjs', [this.#handle]); }
+
+  async toOnnx() { this.#live(); return this.#call('toOnnx', [this.#handle]); }
   /** @returns {Promise<Float32Array>} */
   async getParams() { this.#live(); return this.#call('getParams', [this.#handle]); }
   /** @returns {Promise<void>} */

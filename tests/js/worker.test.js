@@ -92,3 +92,34 @@ test('terminate mid-fit (a closed tab) leaves nothing half-written', async () =>
   await assert.rejects(net.predict(x), /Network has been disposed/);
   await net.dispose();                                  // after terminate: a no-op
 });
+
+test('the imports and exports work in a worker: the same parameters and files as Network', async () => {
+  const local = await Network.create({ layers: [4, 6, 3], activation: 'tanh', seed: 8 });
+  const w = local.weights();
+  const [npz, tfjs, onnx] = [await local.toNpz(), await local.toTfjs(), await local.toOnnx()];
+  const workers = [
+    await WorkerNetwork.fromWeights(local.spec, w), // the whole spec: ONNX metadata holds it
+    await WorkerNetwork.fromNpz(npz, { activation: 'tanh' }),
+    await WorkerNetwork.fromTfjs(tfjs.modelJson, tfjs.weightData),
+    await WorkerNetwork.fromOnnx(onnx),
+  ];
+  try {
+    for (const remote of workers) {
+      assert.equal(remote.spec.activation, 'tanh');
+      assert.deepEqual(await remote.getParams(), local.getParams());
+      assert.deepEqual(await remote.weights(), w);
+    }
+    // each export from the worker is the file the main thread writes
+    assert.deepEqual(await workers[0].toNpz(), npz);
+    assert.deepEqual(await workers[0].toOnnx(), onnx);
+    const back = await workers[0].toTfjs();
+    assert.deepEqual(back.modelJson, tfjs.modelJson);
+    assert.deepEqual(new Uint8Array(back.weightData), new Uint8Array(tfjs.weightData));
+    // a refusal comes back in its class, with the message of Network
+    await assert.rejects(WorkerNetwork.fromWeights({ layers: [4, 3] }, [new Float32Array(5), [0, 0, 0]]),
+      { name: 'RangeError', message: /W1 must be 4 × 3/ });
+  } finally {
+    local.dispose();
+    for (const remote of workers) await remote.dispose();
+  }
+});
