@@ -5,6 +5,7 @@
  * prints the command's usage line.
  */
 import { parseArgs } from 'node:util';
+import { closest } from './options.js';
 
 /** Options every command that reads a model takes, for formats that do not record them. */
 const IMPORT = [
@@ -158,26 +159,10 @@ export const together = (a, b, command, why = '') =>
 /** "--a needs --b", a usage error of `command` */
 export const needs = (a, b, command) => usage(new TypeError(`--${a} needs --${b}`), command);
 
-function distance(a, b) {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length][b.length];
-}
-
 /** "; did you mean X?" for the closest of known, when close enough, else '' */
 export function didYouMean(name, known) {
-  let best = '';
-  let score = Infinity;
-  for (const k of known) {
-    const s = distance(name, k);
-    if (s < score) { best = k; score = s; }
-  }
-  return score <= Math.max(2, best.length / 3) ? `; did you mean ${best}?` : '';
+  const best = closest(name, known);
+  return best ? `; did you mean ${best}?` : '';
 }
 
 /**

@@ -26,15 +26,21 @@ function distance(a, b) {
   return d[a.length][b.length];
 }
 
-/** the closest known name, as a hint, or '' */
-function hint(name, known) {
+/** the known name closest to name (edit distance, case ignored), or '' when none is close */
+export function closest(name, known) {
   let best = '';
   let score = Infinity;
   for (const k of known) {
     const s = distance(name, k);
     if (s < score) { best = k; score = s; }
   }
-  return score <= Math.max(2, best.length / 3) ? `; did you mean ${JSON.stringify(best)}?` : '';
+  return score <= Math.max(2, best.length / 3) ? best : '';
+}
+
+/** the closest known name, as a hint, or '' */
+function hint(name, known) {
+  const best = closest(name, known);
+  return best ? `; did you mean ${JSON.stringify(best)}?` : '';
 }
 
 /** Reject keys of obj that are not in known, with a hint. `where` names the object. */
