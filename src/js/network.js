@@ -122,6 +122,31 @@ function specFromC(c) {
   return spec;
 }
 
+/* ---- imported models ----------------------------------------------------------------------- */
+
+/**
+ * The spec of a model read from a file (fromTfjs, fromOnnx): what the file records (layers,
+ * activation, output, ...) over the caller's options over `stored`, the settings a file may
+ * keep besides (ONNX metadata). An option that contradicts the file goes to
+ * conflict(key, given, fileValue), which throws the importer's RangeError; arrays compare
+ * element-wise, numbers as the float32 the core keeps. An identity output with no loss gets
+ * 'mse', the only loss it can take (the default, cross-entropy, needs softmax or sigmoid).
+ */
+export function importedSpec(fromFile, options, conflict, stored = {}) {
+  for (const [key, value] of Object.entries(fromFile)) {
+    const given = options[key];
+    if (given === undefined) continue;
+    const same = Array.isArray(value)
+      ? Array.isArray(given) && given.length === value.length && given.every((v, i) => v === value[i])
+      : typeof value === 'number' ? typeof given === 'number' && Math.fround(given) === Math.fround(value)
+        : given === value;
+    if (!same) conflict(key, given, value);
+  }
+  const spec = { ...stored, ...options, ...fromFile };
+  if (spec.output === 'identity' && spec.loss === undefined) spec.loss = 'mse';
+  return spec;
+}
+
 /* ---- yielding ------------------------------------------------------------------------------ */
 
 /** let the event loop run (timers, I/O, UI) between chunks; setImmediate in Node, a

@@ -8,7 +8,7 @@
  *
  * The protobuf field numbers below are those of onnx.proto.
  */
-import { ACTIVATIONS, OUTPUTS, SPEC_KEYS } from './network.js';
+import { ACTIVATIONS, OUTPUTS, SPEC_KEYS, importedSpec } from './network.js';
 import { checkKeys, enumIndex, integer, number, show } from './options.js';
 import { Message, bytesField, concat, floatBytes, floatField, messageField, stringField, varintField } from './protobuf.js';
 
@@ -497,13 +497,6 @@ function readMetadata(model) {
   return Object.fromEntries(Object.entries(spec).filter(([k]) => SPEC_KEYS.includes(k)));
 }
 
-/** an option against the file's value: arrays element-wise, numbers as float32 */
-function same(option, file) {
-  if (Array.isArray(file)) return Array.isArray(option) && option.length === file.length && option.every((x, i) => x === file[i]);
-  if (typeof file === 'number') return typeof option === 'number' && Math.fround(option) === file;
-  return option === file;
-}
-
 /**
  * Read an ONNX model of the shape networkToOnnx writes, or a plain MLP from another exporter.
  * The graph gives layers, weights, the activation and the output; the "nnwasm.spec" metadata,
@@ -525,14 +518,9 @@ export function onnxToWeights(bytes, options = {}) {
   if (!graph) throw new Error('ONNX model: no graph (field 7); these bytes are not an ONNX model');
   const file = readChain(graph);
   const meta = readMetadata(model);
-  for (const [key, value] of Object.entries(file.spec)) {
-    if (options[key] !== undefined && !same(options[key], value)) {
-      const text = (x) => (Array.isArray(x) ? dimsText(x) : show(x));
-      throw new RangeError(`fromOnnx options.${key} ${text(options[key])} contradicts the file, which has ${text(value)}`);
-    }
-  }
-  const spec = { ...meta, ...options, ...file.spec };
-  // an identity output cannot go with the default loss (cross-entropy); the file implies mse
-  if (spec.output === 'identity' && spec.loss === undefined) spec.loss = 'mse';
+  const text = (x) => (Array.isArray(x) ? dimsText(x) : show(x));
+  const spec = importedSpec(file.spec, options, (key, given, value) => {
+    throw new RangeError(`fromOnnx options.${key} ${text(given)} contradicts the file, which has ${text(value)}`);
+  }, meta);
   return { spec, weights: file.weights };
 }

@@ -8,6 +8,7 @@
  * Dense kernels are [inputs, units] row-major, which is nnwasm's W layout as it is.
  * No Node imports: this module runs in browsers too.
  */
+import { importedSpec } from './network.js';
 import { show } from './options.js';
 
 /* ---- activations --------------------------------------------------------------------------- */
@@ -364,21 +365,9 @@ export function tfjsToWeights(modelJson, weightData, options = {}) {
       : new Float32Array(layer.units)); // use_bias false: a zero bias
   });
 
-  const fromFile = { layers: sizes, ...fields };
-  for (const [key, value] of Object.entries(fromFile)) {
-    const given = options[key];
-    // numbers compare as the float32 the core keeps (a spec read back from a net has 0.2 as 0.200000003)
-    const f32 = (v) => (typeof v === 'number' ? Math.fround(v) : v);
-    const same = Array.isArray(value)
-      ? Array.isArray(given) && given.length === value.length && given.every((v, i) => v === value[i])
-      : f32(given) === f32(value);
-    if (given !== undefined && !same) {
-      throw new RangeError(`fromTfjs: options.${key} is ${text(given)} but the model gives ${text(value)}`);
-    }
-  }
-  const spec = { ...options, ...fromFile };
-  // a linear output is a regression: the default cross-entropy loss cannot go with it
-  if (spec.output === 'identity' && spec.loss === undefined) spec.loss = 'mse';
+  const spec = importedSpec({ layers: sizes, ...fields }, options, (key, given, value) => {
+    throw new RangeError(`fromTfjs: options.${key} is ${text(given)} but the model gives ${text(value)}`);
+  });
   return { spec, weights };
 }
 
