@@ -56,8 +56,8 @@ export function stripComments(src) {
   return out;
 }
 
-/** static imports and re-exports; literal dynamic imports and the files it starts as workers
- *  (both load on demand) */
+/** static imports and re-exports, and the files it starts as workers (loaded on demand; the
+ *  dynamic imports, also on demand, are measured from the bundle) */
 export function specifiers(src) {
   const code = stripComments(src);
   const imports = new Set();
@@ -67,13 +67,12 @@ export function specifiers(src) {
   ];
   for (const re of patterns) for (const m of code.matchAll(re)) imports.add(m[1]);
   const workers = new Set();
-  for (const m of code.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) workers.add(m[1]);
   for (const m of code.matchAll(/new\s+URL\(\s*['"]([^'"]+\.m?js)['"]\s*,\s*import\.meta\.url\s*\)/g)) workers.add(m[1]);
   return { imports: [...imports], workers: [...workers] };
 }
 
-/** every file reachable from `entry` by static imports; `workers`: files loaded on demand
- *  (dynamic imports, scripts started with new URL(...)) */
+/** every file reachable from `entry` by static imports; `workers`: scripts it starts with
+ *  new URL(...) */
 export function closure(entry) {
   const files = [];
   const workers = new Set();
@@ -137,7 +136,7 @@ child(async () => {
   const sources = js.files.map((f) => ({ file: relative(root, f), code: stripComments(readFileSync(f, 'utf8')) }));
   const unbundled = { files: sources.length, gzip: sources.reduce((a, x) => a + gz(x.code), 0) };
   unbundled.totalGzip = unbundled.gzip + wasm.gzip;
-  // on demand: the format modules (dynamic imports) and WorkerNetwork's worker
+  // on demand: WorkerNetwork's worker (the format modules are the bundle's lazy chunks)
   const workerExtra = [];
   for (const w of js.workers) for (const f of closure(w).files) if (!js.files.includes(f) && !workerExtra.includes(f)) workerExtra.push(f);
   const onDemand = measure(workerExtra, root);
