@@ -175,6 +175,14 @@ typedef struct {
 /** @return a spec with every default above, n_layers = 0 (the caller sets the sizes). */
 NN_API nn_spec nn_spec_default(void);
 
+/** Judge a spec exactly as nn_net_create does, without allocating anything.
+ * @param param_count  optional: receives the number of f32 parameters Σ(in + 1)·out of the
+ *                     net the spec describes; 0 on failure
+ * @param err          optional: receives nn_net_create's message on failure
+ * @return NN_OK or NN_ERR_ARG (a field is invalid). nn_net_create may still fail with
+ *         NN_ERR_NOMEM for a valid spec. */
+NN_API nn_status nn_spec_validate(const nn_spec *spec, size_t *param_count, nn_error *err);
+
 /* ---- the network ----------------------------------------------------------------------- */
 
 typedef struct nn_net nn_net;

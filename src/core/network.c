@@ -47,6 +47,14 @@ nn_fit_opts nn_fit_opts_default(void) {
     return o;
 }
 
+/* Σ (in + 1)·out over the layers; sizes already checked, so at most 15·65537·65536 */
+static uint64_t spec_params(const nn_spec *s) {
+    uint64_t P = 0;
+    for (int l = 1; l < s->n_layers; l++)
+        P += ((uint64_t)s->layers[l - 1] + 1) * (uint64_t)s->layers[l];
+    return P;
+}
+
 /* v in [lo, hi) and finite */
 static int in_unit(float v) { return is_finite(v) && v >= 0.0f && v < 1.0f; }
 
@@ -56,14 +64,11 @@ nn_status nn_spec_check(const nn_spec *s, nn_status bad, nn_error *err) {
     if (s->n_layers < 2 || s->n_layers > NN_MAX_LAYERS)
         return nn_fail(err, bad, "n_layers is %d; it must be 2..%d (input and output included)",
                        (int)s->n_layers, NN_MAX_LAYERS);
-    uint64_t P = 0;
-    for (int l = 0; l < s->n_layers; l++) {
+    for (int l = 0; l < s->n_layers; l++)
         if (s->layers[l] < 1 || s->layers[l] > NN_MAX_UNITS)
             return nn_fail(err, bad, "layer %d: size %d is not allowed (1..%d)", l,
                            (int)s->layers[l], NN_MAX_UNITS);
-        if (l > 0)
-            P += ((uint64_t)s->layers[l - 1] + 1) * (uint64_t)s->layers[l];
-    }
+    const uint64_t P = spec_params(s);
     if (P > MAX_PARAMS)
         return nn_fail(err, bad, "%llu parameters are too many (at most %llu)",
                        (unsigned long long)P, (unsigned long long)MAX_PARAMS);
@@ -123,6 +128,15 @@ nn_status nn_spec_check(const nn_spec *s, nn_status bad, nn_error *err) {
         !(is_finite(k->min_lr) && k->min_lr >= 0.0f && k->min_lr <= o->lr))
         return nn_fail(err, bad, "schedule min_lr %g must be in [0, lr]", (double)k->min_lr);
     return NN_OK;
+}
+
+nn_status nn_spec_validate(const nn_spec *spec, size_t *param_count, nn_error *err) {
+    if (param_count)
+        *param_count = 0;
+    nn_status st = nn_spec_check(spec, NN_ERR_ARG, err);
+    if (st == NN_OK && param_count)
+        *param_count = (size_t)spec_params(spec);
+    return st;
 }
 
 /* ---- lifecycle -------------------------------------------------------------------------- */

@@ -136,7 +136,7 @@ static void test_status_names(void) {
 /* ---- nn_net_create: the spec ----------------------------------------------------------------- */
 
 /* nn_net_create must refuse the base spec after `edit` with NN_ERR_ARG, exactly `want`, and a
- * NULL net */
+ * NULL net; nn_spec_validate must give the same verdict and a parameter count of 0 */
 #define SPEC_REFUSED(edit, want)                                                             \
     do {                                                                                     \
         nn_spec s_ = base;                                                                   \
@@ -144,6 +144,9 @@ static void test_status_names(void) {
         nn_net *n_ = (nn_net *)&s_;                                                          \
         EXPECT(nn_net_create(&s_, &n_, &err), NN_ERR_ARG, err.message, want);                \
         CHECK(n_ == NULL);                                                                   \
+        size_t p_ = 1;                                                                       \
+        EXPECT(nn_spec_validate(&s_, &p_, &err), NN_ERR_ARG, err.message, want);             \
+        CHECK_INT(p_, 0);                                                                    \
     } while (0)
 
 static void test_spec_messages(void) {
@@ -152,6 +155,7 @@ static void test_spec_messages(void) {
     EXPECT(nn_net_create(NULL, &out, &err), NN_ERR_ARG, err.message, "spec is NULL");
     CHECK(out == NULL);
     EXPECT(nn_net_create(&base, NULL, &err), NN_ERR_ARG, err.message, "out is NULL");
+    EXPECT(nn_spec_validate(NULL, NULL, &err), NN_ERR_ARG, err.message, "spec is NULL");
 
     SPEC_REFUSED(s_.n_layers = 1,
                  "n_layers is 1; it must be 2..16 (input and output included)");

@@ -234,6 +234,38 @@ static void test_call_order_and_args(void) {
     nn_net_free(NULL);
 }
 
+/* nn_spec_validate: the parameter count worked out by hand, and create's verdict */
+static void test_spec_validate(void) {
+    nn_spec s = nn_spec_default();
+    s.n_layers = 4;
+    s.layers[0] = 784;
+    s.layers[1] = 100;
+    s.layers[2] = 50;
+    s.layers[3] = 10;
+    size_t P = 0;
+    nn_error e;
+    CHECK_STATUS(nn_spec_validate(&s, &P, &e), NN_OK);
+    CHECK_INT(P, 784 * 100 + 100 + 100 * 50 + 50 + 50 * 10 + 10);  /* 84060 */
+    nn_net *net = NULL;
+    CHECK_STATUS(nn_net_create(&s, &net, NULL), NN_OK);
+    CHECK_INT(nn_param_count(net), P);
+    nn_net_free(net);
+    CHECK_STATUS(nn_spec_validate(&s, NULL, NULL), NN_OK);      /* both outputs optional */
+    s.layers[2] = 100;
+    CHECK_STATUS(nn_spec_validate(&s, &P, NULL), NN_OK);
+    CHECK_INT(P, 89610);                                         /* 78500 + 10100 + 1010 */
+    /* refused: what create refuses, with its message, and a count of 0 */
+    s.layers[1] = 0;
+    P = 7;
+    CHECK_STATUS(nn_spec_validate(&s, &P, &e), NN_ERR_ARG);
+    CHECK_MSG(e.message, "layer 1: size 0");
+    CHECK_INT(P, 0);
+    s.layers[1] = s.layers[2] = NN_MAX_UNITS;                    /* 785·65536 + 65537·65536 + 65537·10 */
+    CHECK_STATUS(nn_spec_validate(&s, &P, &e), NN_ERR_ARG);
+    CHECK_MSG(e.message, "4347133962 parameters are too many");
+    CHECK_INT(P, 0);
+}
+
 /* 10,000 rounds of create → train → save → load → free and of creates and loads that fail:
  * under ASan/LeakSanitizer and valgrind (npm test runs both) any leak or overrun shows */
 static void test_loops(void) {
@@ -273,6 +305,7 @@ int main(void) {
     test_progress();
     test_byte_inputs();
     test_call_order_and_args();
+    test_spec_validate();
     test_loops();
     return check_report();
 }
