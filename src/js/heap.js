@@ -150,6 +150,18 @@ export class Core {
     SPEC_FIELDS.forEach(([name, kind], i) => put(dv, p + 68 + 4 * i, kind, spec[name]));
   }
 
+  /** nn_spec_validate: the core's verdict on a spec, without making a net
+   *  @returns {number} the parameter count */
+  validate(spec) {
+    return this.with((s) => {
+      const sp = s.alloc(SPEC_BYTES);
+      this.writeSpec(sp, spec);
+      const count = s.alloc(4);
+      this.withError(s, (err) => this.fn.nn_spec_validate(sp, count, err));
+      return this.dv().getUint32(count, true);
+    });
+  }
+
   /* ---- nets -------------------------------------------------------------------------------- */
 
   /** @returns {number} a net handle */

@@ -275,6 +275,10 @@ export class Network {
 
   /** Create a network with freshly initialised weights (seeded by spec.seed). */
   static create(spec: NetworkSpec): Promise<Network>;
+  /** Judge a spec exactly as {@link create} would (the same TypeError, RangeError or the core's
+   *  NnError), without making a network. Synchronous: throws an Error before the module is
+   *  loaded (await {@link init}() first). */
+  static check(spec: NetworkSpec): SpecSummary;
 
   /** Rebuild a network from {@link save} or {@link checkpoint} bytes. Malformed bytes reject
    *  with an NnError: NN_ERR_TRUNCATED, NN_ERR_MAGIC, NN_ERR_VERSION, NN_ERR_CHECKSUM or
@@ -343,6 +347,16 @@ export class Network {
    *  `Error('Network has been disposed')`. A running fit rejects with that error at its next
    *  chunk, and the memory is freed then. */
   dispose(): void;
+}
+
+/** What {@link Network.check} returns. */
+export interface SpecSummary {
+  /** Weights and biases: Σ (inputs + 1) × outputs over the layers. */
+  paramCount: number;
+  /** Input units, `spec.layers[0]`. */
+  inputs: number;
+  /** Output units, the last of `spec.layers`. */
+  outputs: number;
 }
 
 /** One parameter array for {@link Network.fromWeights}: flat, or W as nested rows. */

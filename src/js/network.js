@@ -3,7 +3,7 @@
  * cancellation and early stopping. All numerics happen in the C core; this file only moves
  * data in and out through heap.js and turns progress numbers into callbacks and history.
  */
-import { core } from './wasm.js';
+import { core, loadedCore } from './wasm.js';
 import { boolean, checkKeys, enumIndex, func, integer, number, show } from './options.js';
 
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'swish', 'mish', 'hswish', 'tanhexp'];
@@ -191,6 +191,23 @@ export class Network {
     const c = await core();
     const net = c.create(specToC(spec, c.specDefault()));
     return new Network(TOKEN, c, net);
+  }
+
+  /**
+   * Judge a spec exactly as Network.create would, without making a network: the same
+   * TypeError and RangeError from the option checks, and the core's NnError for what only it
+   * checks (too many parameters, values that only fail in float32). Synchronous, for a summary
+   * updated on every keystroke, so the module must be loaded: await init() (or any other
+   * nnwasm promise) first.
+   * @param {import('./index').NetworkSpec} spec
+   * @returns {{paramCount: number, inputs: number, outputs: number}}
+   */
+  static check(spec) {
+    const c = loadedCore();
+    if (!c) throw new Error('Network.check(spec) needs the module loaded: await init() first');
+    const cspec = specToC(spec, c.specDefault());
+    const paramCount = c.validate(cspec);
+    return { paramCount, inputs: cspec.layers[0], outputs: cspec.layers[cspec.layers.length - 1] };
   }
 
   /**

@@ -9,6 +9,7 @@ import { simdSupported } from './simd.js';
 
 let platformLoad = null;
 let ready = null;
+let loaded = null;
 let variant = null;
 
 /** Set by each entry point (index.node.js, index.browser.js): how to find the .wasm file. */
@@ -55,7 +56,8 @@ export function init(source, options = {}) {
     ready = instantiate(source, simd).then((instance) => {
       instance.exports._initialize();
       variant = source === undefined ? (simd ? 'simd' : 'scalar') : 'custom';
-      return new Core(instance.exports);
+      loaded = new Core(instance.exports);
+      return loaded;
     });
     ready.catch(() => { ready = null; }); // a failed load may be retried
   }
@@ -66,6 +68,12 @@ export function init(source, options = {}) {
 export async function core() {
   await init();
   return ready;
+}
+
+/** @returns {Core|null} the shared core once a load has finished, for synchronous calls
+ *  (internal) */
+export function loadedCore() {
+  return loaded;
 }
 
 /** @returns {'simd'|'scalar'|'custom'|null} which build is loaded, null before init */

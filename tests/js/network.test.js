@@ -4,7 +4,12 @@
 // arithmetic done here, never from the code under test.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Network, NnError, datasets } from '../../src/js/index.node.js';
+import { core } from '../../src/js/wasm.js'; // internal: heap usage
+
+const run = promisify(execFile);
 
 const f32 = Math.fround;
 
@@ -312,6 +317,66 @@ describe('create errors', () => {
     await rejectsWith(make({ ...base, optimizer: { lr: 0.1 }, schedule: { type: 'cosine', stepSize: 2, minLr: 0.2 } }),
       RangeError, /spec\.schedule\.minLr/);
     await rejectsWith(make({ ...base, schedule: 'step' }), TypeError, /spec\.schedule/);
+  });
+});
+
+/* ---- check ------------------------------------------------------------------------------------ */
+
+describe('Network.check', () => {
+  test('paramCount, inputs and outputs of a spec, worked out by hand; no network is made', async () => {
+    const net = await Network.create({ layers: [784, 100, 50, 10] });
+    assert.equal(net.paramCount, 84060);
+    net.dispose();
+    const c = await core();
+    const before = c.heapUsed();
+    // (784 + 1)·100 + (100 + 1)·50 + (50 + 1)·10 = 78500 + 5050 + 510
+    assert.deepEqual(Network.check({ layers: [784, 100, 50, 10] }), { paramCount: 84060, inputs: 784, outputs: 10 });
+    // (784 + 1)·100 + (100 + 1)·100 + (100 + 1)·10 = 78500 + 10100 + 1010
+    assert.deepEqual(Network.check({ layers: [784, 100, 100, 10], activation: 'tanh', optimizer: 'adam' }),
+      { paramCount: 89610, inputs: 784, outputs: 10 });
+    assert.deepEqual(Network.check({ layers: [2, 1], output: 'sigmoid' }), { paramCount: 3, inputs: 2, outputs: 1 });
+    assert.equal(c.heapUsed(), before, 'nothing left behind');
+  });
+
+  test('refuses what create refuses, with the same class, message and code', async () => {
+    const c = await core();
+    const before = c.heapUsed();
+    const bad = [
+      { layers: Array(20).fill(4) },                   // RangeError: too many layers
+      { layers: [784, 0, 10] },                        // RangeError: a layer of 0
+      { layers: [784, 70000, 10] },                    // RangeError: over 65536 units
+      { layers: [784, 65536, 65536, 10] },             // NnError: 4347133962 parameters
+      { layers: [2, 3], optimizer: { momentum: 0.99999999 } }, // NnError: 1 in float32
+      { layers: [2, 1] },                              // RangeError: softmax of one output
+      { layers: [2, 3], activaton: 'relu' },           // TypeError: unknown key
+      { layers: '2,3' },                               // TypeError
+    ];
+    const expected = [RangeError, RangeError, RangeError, NnError, NnError, RangeError, TypeError, TypeError];
+    for (const [i, spec] of bad.entries()) {
+      let created;
+      await assert.rejects(Network.create(spec), (e) => { created = e; return true; });
+      assert.ok(created instanceof expected[i], `create(${JSON.stringify(spec)}) gave ${created.name}`);
+      assert.throws(() => Network.check(spec), (e) => {
+        assert.equal(e.constructor, created.constructor, JSON.stringify(spec));
+        assert.equal(e.message, created.message);
+        assert.equal(e.code, created.code);
+        return true;
+      });
+    }
+    assert.throws(() => Network.check({ layers: [784, 65536, 65536, 10] }),
+      nnErr('NN_ERR_ARG', /^4347133962 parameters are too many \(at most 268435456\)$/));
+    assert.equal(c.heapUsed(), before);
+  });
+
+  test('before the module is loaded it throws an Error saying to await init()', async () => {
+    const entry = new URL('../../src/js/index.node.js', import.meta.url).href;
+    const code = `import { Network, init } from ${JSON.stringify(entry)};
+      try { Network.check({ layers: [2, 3] }); } catch (e) { console.log(e.constructor.name + ': ' + e.message); }
+      await init();
+      console.log(JSON.stringify(Network.check({ layers: [2, 3] })));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code]);
+    assert.equal(stdout, 'Error: Network.check(spec) needs the module loaded: await init() first\n' +
+      '{"paramCount":9,"inputs":2,"outputs":3}\n');
   });
 });
 
