@@ -55,12 +55,12 @@ test('MNIST: 784-100-50-10 relu, he, SGD 0.1, batch 100: 1 epoch >= 0.93, 2 epoc
     t.diagnostic(`MNIST (${wasmVariant()}) epoch 1: train loss ${history.loss[0].toFixed(4)}, ` +
       `train accuracy ${history.accuracy[0].toFixed(4)}, test loss ${one.loss.toFixed(4)}, ` +
       `test accuracy ${one.accuracy.toFixed(4)}`);
+    // only printed: tests never time the machine; this epoch's speed is W1 of `npm run bench`
     t.diagnostic(`MNIST timings: load ${(t1 - t0).toFixed(0)} ms, fit 1 epoch ${(t2 - t1).toFixed(0)} ms, ` +
       `evaluate ${(t3 - t2).toFixed(0)} ms, total ${(t3 - t0).toFixed(0)} ms`);
     assert.equal(history.loss.length, 1);
     assert.ok(history.accuracy[0] > 0.8, `running train accuracy ${history.accuracy[0]}`);
     assert.ok(one.accuracy >= 0.93, `test accuracy after 1 epoch ${one.accuracy} >= 0.93`);
-    assert.ok(t3 - t0 < 60_000, `MNIST load + fit + evaluate took ${(t3 - t0).toFixed(0)} ms (< 60 s)`);
 
     await net.fit(train.x, train.y, { epochs: 1, batchSize: 100 });
     const two = net.evaluate(testSet.x, testSet.y);
