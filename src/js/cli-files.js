@@ -3,9 +3,10 @@
  * file renamed into place (so a reader never sees half a file), model files of every format
  * Network reads and writes, and data sets (spiral, MNIST, IDX files, raw float32 rows).
  */
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { close, fsync, openSync, renameSync, rmSync, write } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
+import { promisify } from 'node:util';
 import { Network, datasets } from './index.node.js';
 import { usage } from './cli-args.js';
 
@@ -30,7 +31,7 @@ export async function readBytes(path) {
   }
 }
 
-/** temporary files being written; removed by removeTemporaries() if the process must quit */
+/** temporary files that exist and are not yet renamed; removeTemporaries() removes them */
 const temporaries = new Set();
 
 /** Remove temporary files at once (a second Ctrl-C quits without waiting for a write). */
@@ -39,28 +40,62 @@ export function removeTemporaries() {
   temporaries.clear();
 }
 
+const writeFd = promisify(write);
+const syncFd = promisify(fsync);
+const closeFd = promisify(close);
+
 /**
  * Write bytes to `path` through a temporary file in the same folder, synced and then renamed
  * over it: `path` holds either its old contents or all of the new ones, never a part.
+ *
+ * The temporary file is created and renamed synchronously; only the writing and syncing, which
+ * may take a while, go through the thread pool. A second Ctrl-C (removeTemporaries, then exit)
+ * runs on the main thread between two callbacks, never inside openSync or renameSync, so it
+ * finds the file either not yet created, in `temporaries` (and removes it: writes still under
+ * way go to the removed file), or already renamed into place; never an open or a rename still
+ * running in the thread pool that would create or keep the file after the process has gone.
  */
 export async function writeAtomic(path, bytes) {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fail = (err) => new Error(`cannot write ${path} (${reason(err)})`);
+  let fd;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    throw fail(err);
+  }
   temporaries.add(tmp);
   try {
-    const file = await open(tmp, 'w');
     try {
-      await file.writeFile(bytes);
-      await file.sync();
+      for (let at = 0; at < bytes.length;) at += (await writeFd(fd, bytes, at, bytes.length - at)).bytesWritten;
+      await syncFd(fd);
     } finally {
-      await file.close();
+      await closeFd(fd);
     }
-    await rename(tmp, path);
+    await pauseForTest('rename', `before renaming ${tmp} to ${path}`);
+    renameSync(tmp, path);
   } catch (err) {
-    await rm(tmp, { force: true });
-    throw new Error(`cannot write ${path} (${reason(err)})`);
+    rmSync(tmp, { force: true });
+    throw fail(err);
   } finally {
     temporaries.delete(tmp);
   }
+}
+
+/** where the command pauses for a test of Ctrl-C (NNWASM_TEST_PAUSE), '' for nowhere */
+const PAUSE_AT = process.env.NNWASM_TEST_PAUSE ?? '';
+
+/**
+ * For the Ctrl-C tests only: with NNWASM_TEST_PAUSE=POINT in the environment, the command stops
+ * at that point (`step:N`: after the Nth training step; `rename`: before a temporary file,
+ * written and synced, is renamed into place), says so on stderr, and goes on when its stdin
+ * ends. It handles Ctrl-C as usual meanwhile, so a test knows where the command is when it
+ * sends one. Resolves at once (null) at any other point.
+ */
+export function pauseForTest(point, what) {
+  if (point !== PAUSE_AT) return null;
+  process.stderr.write(`nnwasm: NNWASM_TEST_PAUSE=${point}: paused ${what} until stdin ends\n`);
+  return new Promise((resolve) => { process.stdin.once('end', resolve).resume(); });
 }
 
 /** Fail early when `path` cannot be written: its folder is missing, or it is a folder. */

@@ -7,8 +7,8 @@
 import { extname } from 'node:path';
 import { Network } from './index.node.js';
 import { intValue, needs, numberValue, sizesValue, specError, together, usage } from './cli-args.js';
-import { checkWritable, encodeModel, idxPair, loadModel, namedDataset, nnwHeader, removeTemporaries, writeFiles }
-  from './cli-files.js';
+import { checkWritable, encodeModel, idxPair, loadModel, namedDataset, nnwHeader, pauseForTest, removeTemporaries,
+  writeFiles } from './cli-files.js';
 import { createReporter, formatDuration, percent } from './cli-progress.js';
 
 const INTERRUPTED = 130;   // the exit code of a run stopped by Ctrl-C, as shells report it
@@ -208,7 +208,9 @@ async function run(net, v, o, data, test, session, io) {
   const reporter = createReporter({ out: io.out, err: io.err, mode: quiet ? 'quiet' : bar ? 'bar' : 'lines',
     epochs, batches, firstEpoch: session?.epoch ?? 0, firstBatch: session?.batch ?? 0 });
   // Ctrl-C: the first stops after the current step (or lets a finished training be written),
-  // the second quits at once; --out then keeps what it had
+  // the second quits at once; --out then keeps what it had. Wherever the second lands (in a
+  // step, or while the model is written), removeTemporaries leaves no temporary file: see
+  // writeAtomic for why none can appear after it.
   const controller = new AbortController();
   let fitting = true;
   let steps = 0;
@@ -231,7 +233,11 @@ async function run(net, v, o, data, test, session, io) {
       await net.fit(data.x, data.y, {
         epochs, batchSize, resume: Boolean(session), signal: controller.signal,
         validationData: test ? [test.x, test.y] : undefined,
-        onBatchEnd: (batch, logs) => { steps++; reporter.batch(batch, logs); },
+        onBatchEnd: (batch, logs) => {
+          steps++;
+          reporter.batch(batch, logs);
+          return pauseForTest(`step:${steps}`, `after step ${steps}`);
+        },
         onEpochEnd: (epoch, logs) => reporter.epoch(epoch, logs),
       });
     } catch (err) {

@@ -29,8 +29,10 @@ after(async () => { if (dir) await rm(dir, { recursive: true, force: true }); })
 const ENV = { ...process.env };
 delete ENV.NNWASM_DEBUG;
 
-/** start `nnwasm ...args` in `cwd` (default: the test folder) */
-function start(args, { cwd = dir, env = ENV, input } = {}) {
+/** start `nnwasm ...args` in `cwd` (default: the test folder); with `pause`, NNWASM_TEST_PAUSE is
+ *  that point and stdin stays open until the test ends it (which lets the command go on) */
+function start(args, { cwd = dir, env = ENV, input, pause } = {}) {
+  if (pause) env = { ...env, NNWASM_TEST_PAUSE: pause };
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -44,7 +46,7 @@ function start(args, { cwd = dir, env = ENV, input } = {}) {
   child.stdout.setEncoding('utf8').on('data', (s) => { stdout += s; check(); });
   child.stderr.setEncoding('utf8').on('data', (s) => { stderr += s; check(); });
   child.stdin.on('error', () => {});
-  child.stdin.end(input);
+  if (!pause) child.stdin.end(input);
   const done = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return {
     child,
@@ -383,18 +385,23 @@ test('Ctrl-C (SIGINT) stops after the current step: a valid --out, exit 130, no 
 
 test('an interrupted --checkpoint run, resumed with --resume, ends bit-identical to one never interrupted', async () => {
   const opts = ['--dataset', 'spiral', '--epochs', '1000', '--batch', '10', '--optimizer', 'adam', '--lr', '0.01'];
-  const run = start(['train', ...opts, '--checkpoint', '--out', 'ck.nnw']);
-  await run.waitFor(/^epoch +20\//m);
+  // the whole run takes a fraction of a second, so it waits after step 700 (batch 10 of epoch 24,
+  // of 30 steps each) for the Ctrl-C, and goes on, to stop there, when its stdin ends
+  const run = start(['train', ...opts, '--checkpoint', '--out', 'ck.nnw'], { pause: 'step:700' });
+  await run.waitFor(/^nnwasm: NNWASM_TEST_PAUSE=step:700: paused after step 700 until stdin ends\n/m, 'err');
   run.child.kill('SIGINT');
+  await run.waitFor(/^nnwasm: stopping after the current step \(Ctrl-C again to quit at once\)\n/m, 'err');
+  run.child.stdin.end();
   const r = await run.done;
-  assert.equal(r.code, 130, `still running when interrupted: ${r.stdout.slice(-200)}`);
-  assert.match(r.stderr, /wrote a checkpoint so far to ck\.nnw \(continue with nnwasm train --resume ck\.nnw and the same data\)/);
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, new RegExp('\\nnnwasm: interrupted in epoch 24/1000 after batch 10/30; wrote a checkpoint so far ' +
+    'to ck\\.nnw \\(continue with nnwasm train --resume ck\\.nnw and the same data\\)\\n$'));
   const info = await nnwasm(['info', 'ck.nnw', '--json']);
-  const { kind, session } = JSON.parse(info.stdout);
+  const { kind, steps, session } = JSON.parse(info.stdout);
   assert.equal(kind, 'checkpoint');
-  assert.equal(session.epochs, 1000);
-  assert.equal(session.batchSize, 10);
-  assert.ok(session.epoch >= 20 && session.epoch < 1000, `stopped at epoch ${session.epoch}`);
+  assert.equal(steps, 700);
+  assert.deepEqual({ epochs: session.epochs, batchSize: session.batchSize, epoch: session.epoch, batch: session.batch },
+    { epochs: 1000, batchSize: 10, epoch: 23, batch: 10 });
 
   // epochs and batch size come from the checkpoint
   const resumed = await nnwasm(['train', '--dataset', 'spiral', '--resume', 'ck.nnw', '--out', 'resumed.nnw']);
@@ -412,20 +419,42 @@ test('an interrupted --checkpoint run, resumed with --resume, ends bit-identical
   }
 });
 
+// Where the second Ctrl-C lands is set with NNWASM_TEST_PAUSE (cli-files.js pauseForTest): the
+// command stops at a named point, says so on stderr and waits for its stdin to end; the test
+// sends each Ctrl-C only after the line that shows the command got where it should be (and
+// the second only after the note of the first), so nothing depends on timing.
+
 test('a second Ctrl-C quits at once: --out keeps what it had, no temporary file', async () => {
+  // both Ctrl-Cs while the fit is still running: it waits in the callback of its first step
   await writeFile(at('keep.nnw'), 'old contents');
-  // steps of a quarter of a second, so both signals land while one runs (the event loop, which
-  // handles them, only turns between steps)
-  const run = start(['train', '--dataset', 'spiral', '--hidden', '1536,1536', '--batch', '300', '--lr', '0.1',
-    '--epochs', '100', '--out', 'keep.nnw']);
-  await run.waitFor(/^epoch +1\//m);
+  const run = start(['train', '--dataset', 'spiral', '--out', 'keep.nnw'], { pause: 'step:1' });
+  await run.waitFor(/^nnwasm: NNWASM_TEST_PAUSE=step:1: paused after step 1 until stdin ends\n/m, 'err');
   run.child.kill('SIGINT');
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await run.waitFor(/^nnwasm: stopping after the current step \(Ctrl-C again to quit at once\)\n/m, 'err');
   run.child.kill('SIGINT');
   const r = await run.done;
-  assert.equal(r.code, 130);
+  assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /\nnnwasm: interrupted again; quit without writing keep\.nnw\n$/);
   assert.equal(await readFile(at('keep.nnw'), 'utf8'), 'old contents');
+  assert.deepEqual(await temporaries(), []);
+});
+
+test('a second Ctrl-C while the model is being written removes the temporary file; --out keeps what it had', async () => {
+  await writeFile(at('keep2.nnw'), 'old contents');
+  const run = start(['train', '--dataset', 'spiral', '--epochs', '1000000', '--out', 'keep2.nnw'], { pause: 'rename' });
+  await run.waitFor(/^epoch +1\//m);
+  run.child.kill('SIGINT');
+  await run.waitFor(/^nnwasm: stopping after the current step \(Ctrl-C again to quit at once\)\n/m, 'err');
+  // the whole model is in the temporary file, synced, and not yet renamed over keep2.nnw
+  await run.waitFor(/^nnwasm: NNWASM_TEST_PAUSE=rename: paused before renaming \.keep2\.nnw\.\d+\.tmp to keep2\.nnw until stdin ends\n/m, 'err');
+  const [tmp] = await temporaries();
+  assert.equal(tmp, `.keep2.nnw.${run.child.pid}.tmp`);
+  (await Network.load(new Uint8Array(await readFile(at(tmp))))).dispose();
+  run.child.kill('SIGINT');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /\nnnwasm: interrupted again; quit without writing keep2\.nnw\n$/);
+  assert.equal(await readFile(at('keep2.nnw'), 'utf8'), 'old contents');
   assert.deepEqual(await temporaries(), []);
 });
 
