@@ -298,6 +298,13 @@ export class Network {
     options?: ImportOptions): Promise<Network>;
   /** A network from an ONNX model of dense layers (docs/INTEROP.md). */
   static fromOnnx(bytes: Uint8Array | ArrayBuffer, options?: ImportOptions): Promise<Network>;
+  /** A network from a set of named files as a file input gives them: an .nnw, .npz or ONNX
+   *  file, or a TensorFlow.js model.json with its weight files (found by base name). The
+   *  format comes from the bytes first, then the name; a reader's error is rethrown as
+   *  `Error('<name>: <message>')` with its code and as cause. `options` go to fromNpz (which
+   *  needs activation and output), fromOnnx and fromTfjs; for an .nnw file they must agree
+   *  with what it records. */
+  static fromFiles(files: Iterable<NamedFile>, options?: ImportOptions): Promise<LoadedModel>;
 
   /** The complete spec, defaults filled in (a copy). */
   readonly spec: ResolvedNetworkSpec;
@@ -361,6 +368,22 @@ export interface SpecSummary {
 
 /** One parameter array for {@link Network.fromWeights}: flat, or W as nested rows. */
 export type WeightArray = Float32Array | Float64Array | number[] | number[][];
+
+/** One file for {@link Network.fromFiles}: a browser File (a name and arrayBuffer()), or its
+ *  name and bytes. */
+export type NamedFile = File | { name: string; bytes: Uint8Array | ArrayBuffer };
+
+/** The model file formats {@link Network.fromFiles} reads. */
+export type ModelFormat = 'nnw' | 'npz' | 'onnx' | 'tfjs';
+
+/** What {@link Network.fromFiles} resolves to. */
+export interface LoadedModel {
+  /** The network; dispose it when done. */
+  net: Network;
+  /** The model file's name (the model.json for TensorFlow.js). */
+  name: string;
+  format: ModelFormat;
+}
 
 /** What an import cannot read from the file: the rest of the spec (layers come from the
  *  file; activation and output too where the format records them). */

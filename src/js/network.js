@@ -274,6 +274,19 @@ export class Network {
     return Network.fromWeights(spec, weights);
   }
 
+  /**
+   * A network from a set of named files, as a user picks them in a file input: an .nnw, .npz
+   * or ONNX file, or a TensorFlow.js model.json with its weight files. The format comes from
+   * the bytes first, then the name; errors of the format readers are rethrown naming the file.
+   * @param {Iterable<File|{name: string, bytes: Uint8Array|ArrayBuffer}>} files
+   * @param {Partial<import('./index').NetworkSpec>} [options] for fromNpz, fromOnnx, fromTfjs
+   * @returns {Promise<{net: Network, name: string, format: 'nnw'|'npz'|'onnx'|'tfjs'}>}
+   */
+  static async fromFiles(files, options) {
+    const { modelFromFiles } = await import('./model-files.js');
+    return modelFromFiles(files, options);
+  }
+
   /** The parameters as a numpy .npz archive (W1, b1, ... as float32), readable by np.load. */
   async toNpz() {
     this.#live();

@@ -248,7 +248,7 @@ test('every capitalised type name in code spans and TypeScript blocks is an expo
   // the names of DOMExceptions
   const platform = new Set(['Worker', 'OffscreenCanvas', 'ImageData', 'HTMLCanvasElement', 'Readonly',
     'Omit', 'Partial', 'Required', 'Record', 'ArrayLike', 'ArrayBufferView', 'AbortError',
-    'DataCloneError', 'Buffer']);
+    'DataCloneError', 'Buffer', 'Iterable', 'FileList']);
   const texts = [
     ...doc.prose.flatMap((p) => codeSpans(p.text).map((s) => ({ s, line: p.line }))),
     ...doc.blocks.filter((b) => b.lang === 'ts').map((b) => ({ s: stripComments(b.code), line: b.line })),
