@@ -449,6 +449,10 @@ export class WorkerNetwork {
   /** Fetch and parse an IDX file inside the worker and keep it there; the reference stands
    *  for x or y in fit, evaluate, predict and validationData. */
   loadIdx(url: string | URL, options?: IdxOptions): Promise<WorkerData>;
+  /** Replace the worker's network with a new one made from spec (as Network.create), keeping
+   *  the worker and the data kept by loadIdx; spec, inputs, outputs and paramCount then
+   *  describe it. A refused spec keeps the old network; rejected while fit runs. */
+  recreate(spec: NetworkSpec): Promise<void>;
   /** Drop data kept by loadIdx. */
   releaseData(ref: WorkerData): Promise<void>;
   /** Free the network and stop its worker. Idempotent; any later use throws

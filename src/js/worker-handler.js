@@ -62,6 +62,13 @@ export function createHandler(api, post) {
     fromNpz: async (bytes, options) => keep(await api.Network.fromNpz(bytes, options)),
     fromTfjs: async (json, data, options) => keep(await api.Network.fromTfjs(json, data, options)),
     fromOnnx: async (bytes, options) => keep(await api.Network.fromOnnx(bytes, options)),
+    recreate: async (h, spec) => {   // the old network stays if spec is refused
+      const old = net(h);
+      const n = await api.Network.create(spec);
+      nets.set(h, n);
+      old.dispose();
+      return describe(h, n);
+    },
     spec: (h) => describe(h, net(h)),
     predict: (h, x) => net(h).predict(arg(x)),
     evaluate: (h, x, y) => net(h).evaluate(arg(x), arg(y)),

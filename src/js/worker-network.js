@@ -234,6 +234,21 @@ export class WorkerNetwork {
   }
 
   /**
+   * Replace the worker's network with a new one made from `spec`, keeping the worker and every
+   * data set kept by loadIdx (a second network trains on them without loading them again).
+   * Afterwards spec, inputs, outputs and paramCount describe the new network; on a bad spec
+   * the old one stays.
+   * @param {import('./index').NetworkSpec} spec
+   * @returns {Promise<void>}
+   */
+  async recreate(spec) {
+    this.#live();
+    if (this.#fitting) throw new Error('recreate cannot run while fit is running; await it or abort it first');
+    checkKeys(spec, SPEC_KEYS, 'spec');
+    this.#adopt(await this.#call('recreate', [this.#handle, spec]));
+  }
+
+  /**
    * Fetch and parse an IDX file inside the worker and keep it there: the returned reference
    * can stand for x or y in fit, evaluate, predict and validationData, so big data sets never
    * cross the thread boundary.

@@ -123,3 +123,72 @@ test('the imports and exports work in a worker: the same parameters and files as
     for (const remote of workers) await remote.dispose();
   }
 });
+
+test('recreate swaps the network for a new spec and keeps the data loaded in the worker', async () => {
+  // an IDX pair of 120 images of 4×4 pixels in 3 classes: class k is bright in pixel row k
+  const n = 120;
+  const images = new Uint8Array(16 + 16 * n);
+  const labels = new Uint8Array(8 + n);
+  new DataView(images.buffer).setUint32(0, 2051);
+  new DataView(images.buffer).setUint32(4, n);
+  new DataView(images.buffer).setUint32(8, 4);
+  new DataView(images.buffer).setUint32(12, 4);
+  new DataView(labels.buffer).setUint32(0, 2049);
+  new DataView(labels.buffer).setUint32(4, n);
+  for (let i = 0; i < n; i++) {
+    labels[8 + i] = i % 3;
+    for (let p = 0; p < 16; p++) images[16 + 16 * i + p] = ((p >> 2) === i % 3 ? 200 : 30) + ((7 * i + 13 * p) % 50);
+  }
+  const url = (bytes) => `data:application/octet-stream;base64,${Buffer.from(bytes).toString('base64')}`;
+  const first = { layers: [16, 5, 3], seed: 1 };
+  const second = { layers: [16, 8, 8, 3], activation: 'tanh', optimizer: { type: 'adam', lr: 0.01 }, dropout: 0.1, seed: 7 };
+  const remote = await WorkerNetwork.create(first);
+  try {
+    const x = await remote.loadIdx(url(images), { bytes: true });
+    const y = await remote.loadIdx(url(labels));
+    await remote.fit(x, y, { epochs: 2, batchSize: 10 });
+
+    // a refused spec leaves the first network as it was
+    const trained = await remote.getParams();
+    await assert.rejects(remote.recreate({ layers: [16, 0, 3] }),
+      (e) => e instanceof RangeError && e.message === 'spec.layers[1] must be an integer in [1, 65536], got 0');
+    await assert.rejects(remote.recreate({ layers: [16, 65536, 65536, 3] }),
+      (e) => e instanceof NnError && e.code === 'NN_ERR_ARG' && /parameters are too many/.test(e.message));
+    await assert.rejects(remote.recreate({ layers: [16, 3], activaton: 'tanh' }), TypeError);
+    assert.deepEqual(remote.spec.layers, [16, 5, 3]);
+    assert.deepEqual(await remote.getParams(), trained);
+
+    await remote.recreate(second);
+    assert.deepEqual(remote.spec.layers, [16, 8, 8, 3]);
+    assert.equal(remote.inputs, 16);
+    assert.equal(remote.outputs, 3);
+    assert.equal(remote.paramCount, 17 * 8 + 9 * 8 + 9 * 3);
+    // the kept data trains the new network exactly as the same bytes train a fresh one here
+    const local = await Network.create(second);
+    try {
+      assert.deepEqual(remote.spec, local.spec);
+      const lx = (await datasets.idx(images, { bytes: true })).x;
+      const ly = (await datasets.idx(labels)).y;
+      const opts = { epochs: 5, batchSize: 12 };
+      const h1 = await remote.fit(x, y, { ...opts, validationData: [x, y] });
+      const h2 = await local.fit(lx, ly, { ...opts, validationData: [lx, ly] });
+      assert.deepEqual(h1, h2);
+      assert.deepEqual(await remote.getParams(), local.getParams());
+      assert.deepEqual(await remote.save(), local.save());
+    } finally {
+      local.dispose();
+    }
+
+    // not while a fit runs
+    const ac = new AbortController();
+    const running = remote.fit(x, y, { epochs: 100000, signal: ac.signal });
+    await assert.rejects(remote.recreate(first),
+      (e) => e.message === 'recreate cannot run while fit is running; await it or abort it first');
+    ac.abort();
+    await assert.rejects(running, { name: 'AbortError' });
+    assert.deepEqual(remote.spec.layers, [16, 8, 8, 3]);
+  } finally {
+    await remote.dispose();
+  }
+  await assert.rejects(remote.recreate(first), /Network has been disposed/);
+});
