@@ -299,7 +299,7 @@ export class Network {
   /** A network from an ONNX model of dense layers (docs/INTEROP.md). */
   static fromOnnx(bytes: Uint8Array | ArrayBuffer, options?: ImportOptions): Promise<Network>;
   /** A network from a set of named files as a file input gives them: an .nnw, .npz or ONNX
-   *  file, or a TensorFlow.js model.json with its weight files (found by base name). The
+   *  file, or a TensorFlow.js model.json with its weight files (found by path or base name). The
    *  format comes from the bytes first, then the name; a reader's error is rethrown as
    *  `Error('<name>: <message>')` with its code and as cause. `options` go to fromNpz (which
    *  needs activation and output), fromOnnx and fromTfjs; for an .nnw file they must agree

@@ -8,8 +8,8 @@
 import { Network, SPEC_KEYS, importedSpec } from './network.js';
 import { checkKeys, show } from './options.js';
 
-/** file extension → format */
-const EXTENSIONS = { '.nnw': 'nnw', '.npz': 'npz', '.onnx': 'onnx', '.json': 'tfjs' };
+/** file extension (lower case) → format */
+export const MODEL_EXTENSIONS = Object.freeze({ '.nnw': 'nnw', '.npz': 'npz', '.onnx': 'onnx', '.json': 'tfjs' });
 
 /** what an .nnw file records that an import option could name: options must agree with it */
 const RECORDED = ['layers', 'activation', 'output', 'loss', 'leakySlope', 'hswishN'];
@@ -30,7 +30,7 @@ export function formatOf(name, bytes) {
   if (magic === 'PK\x03\x04' || magic === 'PK\x05\x06') return 'npz';
   const text = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '');
   if (text.trimStart().startsWith('{')) return 'tfjs';
-  const byName = EXTENSIONS[extension(name)];
+  const byName = MODEL_EXTENSIONS[extension(name)];
   if (byName) return byName;
   if (bytes[0] === 0x08) return 'onnx';   // field 1 (ir_version), a varint: an ONNX ModelProto
   return null;
@@ -82,7 +82,8 @@ async function readItem(item, i) {
 
 /**
  * Read a model from a set of named files (Network.fromFiles). The model is the model.json if
- * one is given (its weight files are found among the others by base name), else the first
+ * one is given (its weight files are found among the others by the path the manifest gives,
+ * else by base name), else the first
  * file whose format can be told; other files are not read. `options` go to fromNpz, fromOnnx
  * and fromTfjs; an .npz needs activation and output; an .nnw file records its whole spec, so
  * options that name what it records must agree with it.
@@ -114,7 +115,9 @@ export async function modelFromFiles(files, options = {}) {
     json = parseModelJson(name, bytes);
     shards = tfjsWeightPaths(json).map((path) => {
       const want = baseName(String(path));
-      const file = list.find((f) => f !== model && baseName(f.name) === want);
+      const others = list.filter((f) => f !== model);
+      // the path as written (a program's files), else its base name (a file input's)
+      const file = others.find((f) => f.name === path) ?? others.find((f) => baseName(f.name) === want);
       if (!file) throw new Error(`${name} needs its weight file ${want}: select it together with the .json`);
       return file.bytes;
     });

@@ -89,6 +89,13 @@ test('a TensorFlow.js model.json finds its weight file among the others, in any 
     { name: 'shard.bin', bytes: weightData }]);
   samePredictions(net, original);
   net.dispose();
+  // two shards of one base name in different folders: each found by its whole path
+  const data = new Uint8Array(weightData);
+  modelJson.weightsManifest[0].paths = ['a/w.bin', 'b/w.bin'];
+  const split = await Network.fromFiles([{ name: 'b/w.bin', bytes: data.slice(12) },
+    { name: 'a/w.bin', bytes: data.slice(0, 12) }, { name: 'm.json', bytes: text(JSON.stringify(modelJson)) }]);
+  assert.deepEqual(split.net.getParams(), original.getParams());
+  split.net.dispose();
   original.dispose();
 });
 
