@@ -7,8 +7,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { close, fsync, openSync, renameSync, rmSync, write } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
-import { Network, datasets } from './index.node.js';
+import { datasets } from './index.node.js';
 import { usage } from './cli-args.js';
+import { MODEL_EXTENSIONS, modelFormat, modelFromFiles, parseModelJson, tfjsWeightPaths } from './model-files.js';
 
 /* ---- reading and writing --------------------------------------------------------------------- */
 
@@ -112,11 +113,10 @@ export async function checkWritable(path) {
 /** What each format is called in messages and `info`. */
 export const FORMAT_NAMES = { nnw: 'nnwasm model file', npz: 'numpy .npz', onnx: 'ONNX model',
   tfjs: 'TensorFlow.js Layers model.json' };
-const EXTENSIONS = { '.nnw': 'nnw', '.npz': 'npz', '.onnx': 'onnx', '.json': 'tfjs' };
 
 /** The format to write for a file name, from its extension. */
 export function formatFromName(path, command) {
-  const format = EXTENSIONS[extname(path).toLowerCase()];
+  const format = MODEL_EXTENSIONS[extname(path).toLowerCase()];
   if (!format) {
     throw usage(new RangeError(`cannot tell the format of ${path} from its extension; use .nnw, .npz, .onnx ` +
       'or .json (TensorFlow.js)'), command);
@@ -124,34 +124,18 @@ export function formatFromName(path, command) {
   return format;
 }
 
-/** The format of a file's bytes: magic numbers first, then the extension. */
-function formatOf(path, bytes) {
-  const ascii = String.fromCharCode(...bytes.subarray(0, 4));
-  if (ascii === 'NNWM') return 'nnw';
-  if (ascii === 'PK\x03\x04' || ascii === 'PK\x05\x06') return 'npz';      // a zip archive
-  const text = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '');
-  if (text.trimStart().startsWith('{')) return 'tfjs';                       // a JSON object
-  const byName = EXTENSIONS[extname(path).toLowerCase()];
-  if (byName) return byName;
-  if (bytes[0] === 0x08) return 'onnx';    // protobuf field 1 (ir_version), a varint: ModelProto
-  throw new Error(`cannot tell the format of ${path}: it is not an nnwasm model (NNWM), a numpy .npz, ` +
-    'a TensorFlow.js model.json or an ONNX model');
-}
-
-/** the weight files a model.json names, read relative to it, in manifest order */
+/** the weight files a model.json names, read relative to it, as { name, bytes } in manifest order */
 async function tfjsShards(path, json) {
-  const manifest = json?.weightsManifest;
-  if (!Array.isArray(manifest)) throw new Error(`${path}: no weightsManifest naming its weight files`);
-  const paths = manifest.flatMap((group) => (Array.isArray(group?.paths) ? group.paths : []));
-  const shards = [];
-  for (const p of paths) {
+  if (!Array.isArray(json?.weightsManifest)) throw new Error(`${path}: no weightsManifest naming its weight files`);
+  const files = [];
+  for (const p of tfjsWeightPaths(json)) {
     // a model.json names files beside it; refuse anything that would read elsewhere
     if (typeof p !== 'string' || p === '' || isAbsolute(p) || p.split(/[\\/]/).includes('..')) {
       throw new Error(`${path}: weight file ${JSON.stringify(p)} is not a file name relative to the model.json`);
     }
-    shards.push(await readBytes(join(dirname(path), p)));
+    files.push({ name: p, bytes: await readBytes(join(dirname(path), p)) });
   }
-  return shards;
+  return files;
 }
 
 /**
@@ -161,31 +145,21 @@ async function tfjsShards(path, json) {
  */
 export async function loadModel(path, options, command) {
   const bytes = await readBytes(path);
-  const format = formatOf(path, bytes);
+  const format = modelFormat(path, bytes);
   if (format === 'npz' && (options.activation === undefined || options.output === undefined)) {
     throw usage(new TypeError(`${path} is a numpy .npz, which does not record the activation and output: ` +
       'give --activation and --output'), command);
   }
-  let json = null;
-  let shards = null;
-  if (format === 'tfjs') {
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (err) {
-      throw new Error(`${path} is not JSON (${err.message})`);
-    }
-    shards = await tfjsShards(path, json);
-  }
-  let net;
+  const files = [{ name: path, bytes }];
+  if (format === 'tfjs') files.push(...await tfjsShards(path, parseModelJson(path, bytes)));
+  // an nnwasm file's options are checked by recorded(), in the command line's words
+  const { net } = await modelFromFiles(files, format === 'nnw' ? {} : options);
+  if (format !== 'nnw') return { net, format, bytes };
   try {
-    if (format === 'nnw') net = recorded(await Network.load(bytes), options);
-    else if (format === 'npz') net = await Network.fromNpz(bytes, options);
-    else if (format === 'onnx') net = await Network.fromOnnx(bytes, options);
-    else net = await Network.fromTfjs(json, shards, options);
+    return { net: recorded(net, options), format, bytes };
   } catch (err) {
     throw new Error(`${path}: ${err.message}`, { cause: err });
   }
-  return { net, format, bytes };
 }
 
 /** An nnwasm file records the whole spec: an import option may repeat it, not change it. */
