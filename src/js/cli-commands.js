@@ -2,7 +2,7 @@
  * `nnwasm eval`, `predict`, `convert` and `info`: each reads a model of any format (cli-files.js),
  * does one thing with it and prints the result on stdout, as text or JSON.
  */
-import { Network } from './index.node.js';
+import { Network, init } from './index.node.js';
 import { needs, numberValue, specError, together, usage } from './cli-args.js';
 import { FORMAT_NAMES, formatFromName, idxImages, idxPair, loadModel, namedDataset, nnwHeader, rawRows,
   encodeModel, writeFiles } from './cli-files.js';
@@ -11,9 +11,9 @@ import { scoreLine } from './cli-train.js';
 /* ---- shared ----------------------------------------------------------------------------------- */
 
 /**
- * The rest of the spec for formats that do not record it, checked as Network.create checks a
- * spec (on a 2-2 network made and dropped for it), so a bad value is a usage error naming the
- * option before any file is read.
+ * The rest of the spec for formats that do not record it, checked by Network.check as
+ * Network.create checks a spec (on a 2-2 network, never made), so a bad value is a usage error
+ * naming the option before any file is read.
  */
 async function importOptions(v, command) {
   const options = {};
@@ -26,7 +26,8 @@ async function importOptions(v, command) {
   const n = numberValue(v, 'hswish-n', command);
   if (n !== undefined) options.hswishN = n;
   try {
-    (await Network.create({ layers: [2, 2], ...options })).dispose();
+    await init();   // Network.check is synchronous: the module must be loaded
+    Network.check({ layers: [2, 2], ...options });
   } catch (err) {
     throw specError(err, command);
   }
