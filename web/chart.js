@@ -4,10 +4,11 @@
  * the helpers that compute numbers (ranges, grids, colours) are pure and DOM-free.
  */
 
-/** Line colours of the chart, and class colours of the boundary picture. */
+/** Line colours of the chart, and class colours of the boundary picture. Text drawn in the
+ * first three (axis labels) keeps at least WCAG AA's 4.5:1 against the white chart. */
 export const COLORS = {
   loss: '#2563eb',
-  accuracy: '#ea580c',
+  accuracy: '#c2410c',
   grid: '#e5e7eb',
   text: '#4b5563',
   classes: ['#2563eb', '#dc2626', '#16a34a', '#ca8a04', '#9333ea', '#0891b2', '#db2777',
@@ -38,6 +39,19 @@ export function axisTicks(max, count = 5) {
   let decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
   if (Math.abs(step * 10 ** decimals - Math.round(step * 10 ** decimals)) > 1e-6) decimals++;
   return { step, steps, top: step * steps, decimals };
+}
+
+/**
+ * The label of a tick value: plain decimals for ordinary losses, a short exponent form
+ * ('2.5e+23') for large ones, never the float noise of i × step ('4.0000000000000003e+23').
+ * @param {number} v a tick value, i × ticks.step
+ * @param {{step: number, decimals: number, top: number}} ticks from axisTicks
+ * @returns {string}
+ */
+export function tickLabel(v, ticks) {
+  if (v === 0) return '0';
+  if (ticks.top < 1e5) return v.toFixed(ticks.decimals);
+  return v.toExponential(3).replace(/\.?0+e/, 'e');   // a tick's mantissa has at most 3 decimals
 }
 
 /**
@@ -191,8 +205,8 @@ function dots(ctx, n, px, py, color) {
   }
 }
 
-/* one legend entry at x; returns the x after it */
-function legend(ctx, x, y, color, label, dashed) {
+/* one legend entry at (x, y) */
+function legend(ctx, x, y, { color, label, dashed }) {
   ctx.strokeStyle = color;
   ctx.lineWidth = 2;
   ctx.setLineDash(dashed ? [4, 3] : []);
@@ -203,11 +217,29 @@ function legend(ctx, x, y, color, label, dashed) {
   ctx.setLineDash([]);
   ctx.fillStyle = COLORS.text;
   ctx.fillText(label, x + 20, y);
-  return x + 26 + ctx.measureText(label).width;
+}
+
+/* legend entries laid out in rows that fit between left and right: [{ ...entry, x, y, right }] */
+function legendLayout(ctx, entries, left, right) {
+  const placed = [];
+  let x = left;
+  let y = 12;
+  for (const e of entries) {
+    const width = 20 + ctx.measureText(e.label).width;
+    if (x > left && x + width > right) {
+      x = left;
+      y += 18;
+    }
+    placed.push({ ...e, x, y, right: x + width });
+    x += width + 10;
+  }
+  return placed;
 }
 
 /**
- * Draw the loss (left axis) and accuracy (right axis, 0..1) against epochs.
+ * Draw the loss (left axis) and accuracy (right axis, 0..1) against epochs. The margins fit the
+ * widest axis label, the legend wraps onto more rows when the canvas is narrow, and the canvas's
+ * aria-label says what the axes show.
  * @param {HTMLCanvasElement} canvas sized by CSS; drawn at the device pixel ratio
  * @param {object} data
  * @param {{loss: number[], accuracy: number[], valLoss?: number[], valAccuracy?: number[]}} data.history
@@ -215,6 +247,9 @@ function legend(ctx, x, y, color, label, dashed) {
  * @param {number} data.epochs epochs planned (the x axis' length)
  * @param {Array<{x: number, loss: number, accuracy: number}>} [data.batches] finer points
  *   inside epochs (x in epochs, fractional), drawn faintly before the epoch points
+ * @returns {{width: number, height: number, lossLabels: string[], accuracyLabels: string[],
+ *   xLabel: string, legend: Array<{label: string, x: number, y: number, right: number}>,
+ *   left: number, right: number}} what was drawn where, in CSS pixels
  */
 export function drawChart(canvas, data) {
   const { history, epochs, batches = [] } = data;
@@ -222,17 +257,31 @@ export function drawChart(canvas, data) {
   ctx.clearRect(0, 0, w, h);
   ctx.font = '12px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
-  const pad = { left: 46, right: 44, top: 26, bottom: 26 };
-  const pw = Math.max(10, w - pad.left - pad.right);
-  const ph = Math.max(10, h - pad.top - pad.bottom);
   const valLoss = history.valLoss ?? [];
   const valAccuracy = history.valAccuracy ?? [];
   let top = 0;
   for (const v of [...history.loss, ...valLoss]) if (v > top) top = v;
   for (const b of batches) if (b.loss > top) top = b.loss;
   const ticks = axisTicks(top);
-  const maxLoss = ticks.top;
+  const lossLabels = Array.from({ length: ticks.steps + 1 }, (_, i) => tickLabel(i * ticks.step, ticks));
+  const accuracyLabels = [0, 1, 2, 3, 4].map((i) => (i / 4).toFixed(2));
+  const widest = (labels) => Math.max(...labels.map((l) => ctx.measureText(l).width));
+  const entries = [
+    { color: COLORS.loss, label: 'loss', dashed: false },
+    { color: COLORS.accuracy, label: 'accuracy', dashed: false },
+  ];
+  if (valLoss.length) {
+    entries.push({ color: COLORS.loss, label: 'test loss', dashed: true },
+      { color: COLORS.accuracy, label: 'test accuracy', dashed: true });
+  }
+  const pad = { left: Math.ceil(widest(lossLabels)) + 12, right: Math.ceil(widest(accuracyLabels)) + 12, bottom: 26 };
+  const placed = legendLayout(ctx, entries, pad.left, w - 4);
+  pad.top = placed.at(-1).y + 14;
+  const pw = Math.max(10, w - pad.left - pad.right);
+  const ph = Math.max(10, h - pad.top - pad.bottom);
   const xMax = Math.max(1, epochs);
+  const xLabel = `${xMax} epoch${xMax === 1 ? '' : 's'}`;
+  const maxLoss = ticks.top;
   const sx = (x) => pad.left + (x / xMax) * pw;
   const sl = (v) => pad.top + ph - (Math.min(v, maxLoss) / maxLoss) * ph;
   const sa = (v) => pad.top + ph - v * ph;
@@ -242,22 +291,22 @@ export function drawChart(canvas, data) {
   ctx.lineWidth = 1;
   ctx.textAlign = 'right';
   ctx.fillStyle = COLORS.loss;
-  for (let i = 0; i <= ticks.steps; i++) {
-    const v = i * ticks.step;
-    const y = sl(v);
+  lossLabels.forEach((label, i) => {
+    const y = sl(i * ticks.step);
     ctx.beginPath();
     ctx.moveTo(pad.left, y);
     ctx.lineTo(pad.left + pw, y);
     ctx.stroke();
-    ctx.fillText(v.toFixed(v === 0 ? 0 : ticks.decimals), pad.left - 6, y);
-  }
+    ctx.fillText(label, pad.left - 6, y);
+  });
   ctx.textAlign = 'left';
   ctx.fillStyle = COLORS.accuracy;
-  for (let i = 0; i <= 4; i++) ctx.fillText((i / 4).toFixed(2), pad.left + pw + 6, sa(i / 4));
+  accuracyLabels.forEach((label, i) => ctx.fillText(label, pad.left + pw + 6, sa(i / 4)));
   ctx.fillStyle = COLORS.text;
-  ctx.textAlign = 'center';
+  ctx.textAlign = 'left';
   ctx.fillText('0', sx(0), pad.top + ph + 14);
-  ctx.fillText(`${xMax} epochs`, pad.left + pw - 20, pad.top + ph + 14);
+  ctx.textAlign = 'right';
+  ctx.fillText(xLabel, pad.left + pw, pad.top + ph + 14);
 
   // faint batch points, then the epoch lines (an epoch's point sits at its end)
   ctx.globalAlpha = 0.35;
@@ -276,15 +325,12 @@ export function drawChart(canvas, data) {
     dots(ctx, n, ex, (i) => sa(history.accuracy[i]), COLORS.accuracy);
   }
 
-  // legend
   ctx.textAlign = 'left';
-  let x = pad.left;
-  x = legend(ctx, x, 12, COLORS.loss, 'loss', false);
-  x = legend(ctx, x, 12, COLORS.accuracy, 'accuracy', false);
-  if (valLoss.length) {
-    x = legend(ctx, x, 12, COLORS.loss, 'test loss', true);
-    legend(ctx, x, 12, COLORS.accuracy, 'test accuracy', true);
-  }
+  for (const e of placed) legend(ctx, e.x, e.y, e);
+  canvas.setAttribute('aria-label', `Loss (left axis, 0 to ${lossLabels.at(-1)}) and accuracy (right ` +
+    `axis, 0 to 1) over ${xLabel}: ${n ? `${n} finished` : 'none finished yet'}`);
+  return { width: w, height: h, lossLabels, accuracyLabels, xLabel, legend: placed.map(({ label, x, y, right }) =>
+    ({ label, x, y, right })), left: pad.left, right: w - pad.right };
 }
 
 /* one small canvas of n × n cells, reused between drawings */

@@ -175,6 +175,42 @@ export function preprocess(image, options = {}) {
   return out;
 }
 
+/** Below this probability the page says it is not sure rather than name a digit. */
+export const SURE = 0.7;
+/** Ink whose longer side is under this share of the pad is a dot, not a digit. */
+export const MIN_EXTENT = 0.15;
+/** Ink this many times wider than tall is a dash: no MNIST digit is that wide. */
+export const MAX_ASPECT = 2.5;
+
+/**
+ * What to say about a drawing: the digit, or why the page is not sure. The network always
+ * names some digit, even for a dot or a dash it was never trained on, often at 90% and more;
+ * the shape of the ink (from inkBounds, on the pad) and the network's own doubt catch those.
+ * @param {ArrayLike<number>} probs the network's 10 probabilities
+ * @param {{width: number, height: number}} box the ink's bounding box on the pad
+ * @param {number} pad the pad's side, in the same pixels as box
+ * @returns {{digit: number, probability: number, sure: boolean, why: string}} why: '' when sure
+ */
+export function readDigit(probs, box, pad) {
+  let digit = 0;
+  for (let k = 1; k < probs.length; k++) if (probs[k] > probs[digit]) digit = k;
+  const probability = probs[digit];
+  let why = '';
+  if (!Number.isFinite(probability)) why = 'This model gives no usable answer: its outputs are not numbers.';
+  else if (Math.max(box.width, box.height) < MIN_EXTENT * pad) why = 'Not sure: too small to read. Draw the digit larger.';
+  else if (box.width > MAX_ASPECT * box.height) why = 'Not sure: this looks like a dash, not a digit.';
+  else if (!(probability >= SURE)) why = `Not sure: it might be ${digit} (${(probability * 100).toFixed(0)}%).`;
+  return { digit, probability, sure: why === '', why };
+}
+
+/**
+ * The bounding box of the ink of an RGBA image, or null when nothing is drawn.
+ * @param {{width: number, height: number, data: ArrayLike<number>}} image
+ */
+export function inkBox(image, threshold = INK_THRESHOLD) {
+  return inkBounds(inkLevels(image), image.width, image.height, threshold);
+}
+
 /**
  * True when no value is above 0 (nothing drawn).
  * @param {ArrayLike<number>} x

@@ -48,11 +48,11 @@ test('the model of `nnwasm train --dataset spiral` loads in the page, which draw
 
   const before = await inked();
   await page.setInputFiles(tid('load-model'), join(dir, 'spiral.nnw'));
-  await page.waitForFunction((sel) => /spiral\.nnw/.test(document.querySelector(sel).textContent), tid('message'));
+  await page.waitForFunction((sel) => /spiral\.nnw/.test(document.querySelector(sel).textContent), tid('load-model-message'));
   const m = await page.evaluate((sel) => {
     const el = document.querySelector(sel);
     return { text: el.textContent.trim(), error: el.classList.contains('error') || el.getAttribute('role') === 'alert' };
-  }, tid('message'));
+  }, tid('load-model-message'));
   t.diagnostic(`message: "${m.text}"`);
   assert.equal(m.error, false, 'not shown as an error');
   assert.doesNotMatch(m.text, /could not|error|fail/i);

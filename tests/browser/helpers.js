@@ -33,13 +33,19 @@ export async function startServer() {
   };
 }
 
+/** The two screens the demo is tested on: a desktop window, and a phone with touch. */
+export const DESKTOP = { name: 'desktop 1200×800', viewport: { width: 1200, height: 800 } };
+export const PHONE = { name: 'phone 390×844, touch', viewport: { width: 390, height: 844 }, hasTouch: true,
+  isMobile: true, deviceScaleFactor: 3 };
+
 /**
  * Headless Chromium (a fresh temporary profile, which playwright-core makes and deletes) with
  * one context, and the demo server.
- * @param {{viewport?: {width: number, height: number}}} [options]
+ * @param {{viewport?: {width: number, height: number}, hasTouch?: boolean, isMobile?: boolean,
+ *   deviceScaleFactor?: number}} [device] DESKTOP, PHONE or a viewport of its own
  * @returns the browser, its context, the server's URL, and close()
  */
-export async function launch({ viewport = { width: 1200, height: 800 } } = {}) {
+export async function launch({ name, viewport = DESKTOP.viewport, ...device } = {}) {
   const server = await startServer();
   let browser;
   try {
@@ -48,7 +54,7 @@ export async function launch({ viewport = { width: 1200, height: 800 } } = {}) {
     await server.close();
     throw err;
   }
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const context = await browser.newContext({ viewport, ...device, acceptDownloads: true });
   return {
     browser,
     context,
@@ -291,4 +297,64 @@ export async function shot(page, selector) {
 /** Numbers in a string, in order. */
 export function numbers(text) {
   return (String(text).match(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi) || []).map(Number);
+}
+
+/* ---- the training panel ---------------------------------------------------------------------- */
+
+/**
+ * Fill the training form: the data set first (it sets its defaults), the optimizer before the
+ * learning rate (picking one sets its usual rate), then the rest as given.
+ * @param {import('playwright-core').Page} page
+ * @param {Record<string, string|number|boolean>} settings by data-testid: dataset, architecture,
+ *   activation, optimizer, learning-rate, epochs, batch-size, slow-motion
+ */
+export async function fillTraining(page, settings) {
+  const first = ['dataset', 'optimizer'];
+  const keys = [...first.filter((k) => k in settings), ...Object.keys(settings).filter((k) => !first.includes(k))];
+  for (const id of keys) {
+    const value = settings[id];
+    if (['dataset', 'optimizer', 'activation'].includes(id)) await page.selectOption(tid(id), String(value));
+    else if (typeof value === 'boolean') await page.setChecked(tid(id), value);
+    else await page.fill(tid(id), String(value));
+  }
+}
+
+/** What the training panel shows: the run's state, progress, log and message texts. */
+export function trainingView(page) {
+  return page.evaluate((ids) => {
+    const el = (id) => document.querySelector(`[data-testid="${id}"]`);
+    const text = (id) => el(id).textContent.trim();
+    return {
+      state: el('train-progress').dataset.state,
+      progress: text('train-progress'),
+      log: text('train-log'),
+      message: text('train-message'),
+      messageKind: el('train-message').className.replace('run-message', '').trim(),
+      useTrained: !el('use-trained').disabled,
+      download: el('download-model').getAttribute('aria-disabled') !== 'true',
+      startEnabled: !el('train-start').disabled,
+    };
+  }, null);
+}
+
+/**
+ * Start a run with the form as it is and wait until it has ended (Start is enabled again and
+ * the state is no longer 'running'), however long that takes.
+ * @returns {Promise<ReturnType<typeof trainingView>>}
+ */
+export async function trainToEnd(page, { timeout = 120_000 } = {}) {
+  await page.click(tid('train-start'));
+  await page.waitForFunction((sel) => {
+    const p = document.querySelector(sel.progress);
+    return p.dataset.state !== 'running' && p.dataset.state !== 'idle' && !document.querySelector(sel.start).disabled;
+  }, { progress: tid('train-progress'), start: tid('train-start') }, { timeout });
+  return trainingView(page);
+}
+
+/** Wait for two animation frames: whatever the page had scheduled has been drawn. */
+export function frames(page, n = 2) {
+  return page.evaluate((k) => new Promise((resolve) => {
+    const step = () => (k-- > 0 ? requestAnimationFrame(step) : resolve());
+    step();
+  }), n);
 }

@@ -68,7 +68,7 @@ function message() {
     const m = document.querySelector(sel);
     return { text: m.textContent.trim(), visible: !m.hidden && m.offsetParent !== null,
       error: m.classList.contains('error') || m.getAttribute('role') === 'alert' };
-  }, tid('message'));
+  }, tid('load-model-message'));
 }
 
 test('a trained spiral model downloads, loads in Node with the weights Node trains, and loads back', async (t) => {
@@ -102,7 +102,7 @@ test('a trained spiral model downloads, loads in Node with the weights Node trai
   }
 
   await page.setInputFiles(tid('load-model'), file.path);
-  await page.waitForFunction((sel) => document.querySelector(sel).textContent.trim() !== '', tid('message'));
+  await page.waitForFunction((sel) => document.querySelector(sel).textContent.trim() !== '', tid('load-model-message'));
   const m = await message();
   t.diagnostic(`message after loading it: "${m.text}"`);
   assert.equal(m.error, false, 'not an error');
@@ -116,7 +116,7 @@ test('a broken model file is refused with a message, and the page keeps working'
   const bad = join(dir, 'broken.nnw');
   await writeFile(bad, Buffer.from('this is not a model file at all, just some text'));
   await page.setInputFiles(tid('load-model'), bad);
-  await page.waitForFunction((sel) => /broken\.nnw/.test(document.querySelector(sel).textContent), tid('message'));
+  await page.waitForFunction((sel) => /broken\.nnw/.test(document.querySelector(sel).textContent), tid('load-model-message'));
   const m = await message();
   t.diagnostic(`message: "${m.text}"`);
   assert.equal(m.visible, true);
@@ -188,6 +188,6 @@ test('the shipped model as ONNX, and as a TensorFlow.js model.json with its .bin
 
   // a model.json without its weight file names the missing file
   await page.setInputFiles(tid('load-model'), [jsonPath]);
-  await page.waitForFunction((sel) => /needs its weight file/.test(document.querySelector(sel).textContent), tid('message'));
+  await page.waitForFunction((sel) => /needs its weight file/.test(document.querySelector(sel).textContent), tid('load-model-message'));
   assert.deepEqual(errors, []);
 });
