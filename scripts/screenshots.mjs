@@ -35,8 +35,7 @@ try {
   await save(page, 'screenshot-idle.png');
 
   // 2. a spiral run half way: progress, log, chart and boundary on screen
-  await page.selectOption(tid('dataset'), 'spiral');
-  await page.fill(tid('epochs'), '3000');
+  await page.selectOption(tid('dataset'), 'spiral');   // its defaults: 300 epochs in slow motion
   await page.evaluate((sel) => {
     const r = document.querySelector(sel).getBoundingClientRect();
     window.scrollTo(0, Math.max(0, r.bottom + window.scrollY - window.innerHeight + 24));
