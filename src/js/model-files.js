@@ -99,9 +99,11 @@ export async function modelFromFiles(files, options = {}) {
   const list = await Promise.all([...files].map(readItem));
   if (list.length === 0) throw new RangeError('fromFiles(files): files is empty');
   const formats = list.map((f) => formatOf(f.name, f.bytes));
-  // a model.json comes with its weight files, so it is the model wherever it is in the list
+  // a model.json comes with its weight files, so it is the model wherever it is in the list:
+  // the file that is JSON, before a binary weight file that only has a .json name
   const jsons = list.filter((f, i) => formats[i] === 'tfjs');
-  const model = jsons.find((f) => extension(f.name) === '.json') ?? jsons[0] ??
+  const isJson = (f) => new TextDecoder().decode(f.bytes.subarray(0, 64)).replace(/^\uFEFF/, '').trimStart().startsWith('{');
+  const model = jsons.find(isJson) ?? jsons.find((f) => extension(f.name) === '.json') ?? jsons[0] ??
     list.find((f, i) => formats[i] !== null) ?? list[0];
   const { name, bytes } = model;
   const format = modelFormat(name, bytes);

@@ -96,6 +96,13 @@ test('a TensorFlow.js model.json finds its weight file among the others, in any 
     { name: 'a/w.bin', bytes: data.slice(0, 12) }, { name: 'm.json', bytes: text(JSON.stringify(modelJson)) }]);
   assert.deepEqual(split.net.getParams(), original.getParams());
   split.net.dispose();
+  // a weight file named .json, listed first, beside a model.json named otherwise: the JSON is the model
+  modelJson.weightsManifest[0].paths = ['w.json'];
+  const named = await Network.fromFiles([{ name: 'w.json', bytes: weightData }, { name: 'model.txt',
+    bytes: text(JSON.stringify(modelJson)) }]);
+  assert.equal(named.name, 'model.txt');
+  assert.deepEqual(named.net.getParams(), original.getParams());
+  named.net.dispose();
   original.dispose();
 });
 
