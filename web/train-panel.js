@@ -254,15 +254,14 @@ export function createTrainPanel(ui, hooks) {
 
   /* the whole run: worker, data, fit, verdict, keeping the model; never rejects */
   async function train(run) {
-    const over = () => run.state !== 'running' && run.phase !== 'fitting';
     try {
-      if (run.state !== 'running') return;
+      if (run.state !== 'running') return;   // stopped before its turn
       const net = await trainer(run.settings.spec);
-      if (over()) return;
+      if (run.state !== 'running') return;
       run.phase = 'loading';
       render(run);
       const data = run.settings.dataset === 'mnist' ? await mnistData(net) : await spiralData();
-      if (over()) return;
+      if (run.state !== 'running') return;
       run.phase = 'fitting';
       render(run);
       try {

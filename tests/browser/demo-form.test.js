@@ -118,6 +118,23 @@ for (const device of [DESKTOP, PHONE]) {
       assert.ok(s.visible, 'the message is on screen');
     });
 
+    test('every control has a name, and Tab visits them in reading order', async () => {
+      await page.reload();
+      await waitReady(page);
+      const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, button, a, canvas, output')]
+        .filter((el) => !(el.getAttribute('aria-label') || el.labels?.[0]?.textContent.trim() || el.textContent.trim()))
+        .map((el) => el.outerHTML.slice(0, 80)));
+      assert.deepEqual(unnamed, []);
+      const order = [];
+      for (let i = 0; i < 10; i++) {
+        await page.keyboard.press('Tab');
+        order.push(await page.evaluate(() => document.activeElement?.dataset?.testid ?? document.activeElement?.tagName));
+      }
+      // disabled buttons, the hidden slow-motion box and the download link without a model are skipped
+      assert.deepEqual(order, ['clear', 'load-model', 'dataset', 'architecture', 'activation', 'optimizer',
+        'learning-rate', 'epochs', 'batch-size', 'train-start']);
+    });
+
     test('no console errors or page errors on the way', () => {
       assert.deepEqual(errors, []);
     });
