@@ -2,7 +2,7 @@
  * npm run bench: runs each library in its own Node process, one after another, then writes
  * bench/results.json and bench/RESULTS.md (the figures, nnwasm/peer ratios from this same run,
  * the targets met or not) and prints the tables.
- *   node bench/run.mjs [--quick] [--only nnwasm,tfjs-wasm,tfjs-cpu,chromium,size] [--render]
+ *   node bench/run.mjs [--quick] [--only nnwasm,tfjs-wasm,tfjs-cpu,chromium,demo,size] [--render]
  * --quick: small subsets, one repetition (results-quick.*); --only: those steps (results-partial.*);
  * --render: only rewrite the markdown from the saved JSON.
  */
@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchDir, flag, option, root } from './common.mjs';
+import { demoMarkdown } from './demo.mjs';
 
 const quick = flag('--quick');
 const STEPS = [
@@ -19,6 +20,7 @@ const STEPS = [
   { name: 'tfjs-wasm', script: 'tfjs.mjs', args: ['wasm'], minutes: 30 },
   { name: 'tfjs-cpu', script: 'tfjs.mjs', args: ['cpu'], minutes: 40 },
   { name: 'chromium', script: 'browser.mjs', args: [], minutes: 20 },
+  { name: 'demo', script: 'demo.mjs', args: ['--no-summary'], minutes: 15 },
   { name: 'size', script: 'size.mjs', args: [], minutes: 5 },
 ];
 const only = option('--only', null)?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
@@ -205,6 +207,9 @@ function markdown(r) {
     L.push(`| (tfjs for training: + tf-layers.es2017.min.js for the gradients) | ${s.tfjsWasmTraining.files.length} | ${kB(s.tfjsWasmTraining.bytes)} | ${kB(s.tfjsWasmTraining.gzip)} |`);
   } else L.push(s?.error ? 'failed' : 'not run');
   L.push('');
+
+  // the demo page's latencies: their own targets, and how they were measured
+  L.push(demoMarkdown(R.demo));
 
   L.push('## How it was measured', '');
   L.push(`- Data: MNIST from \`datasets.mnist({ bytes: true })\` and the spiral from \`datasets.spiral({ seed: 1 })\`, loaded once by bench/data.mjs and stored raw in bench/.cache/; every Node child reads those arrays (so no child carries another library's loader or heap). The Chromium page fetches /data/mnist/ and parses it with \`datasets.idx\`.`);
