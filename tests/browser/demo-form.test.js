@@ -3,7 +3,7 @@
 // say, and Start and Stop hand the keyboard focus to each other.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, PHONE, fillTraining, launch, newPage, tid, waitReady } from './helpers.js';
+import { DESKTOP, PHONE, fillTraining, openDemo, tid, waitReady } from './helpers.js';
 
 const FIELDS = { architecture: 'architecture-error', 'learning-rate': 'learning-rate-error', epochs: 'epochs-error',
   'batch-size': 'batch-size-error' };
@@ -11,12 +11,7 @@ const FIELDS = { architecture: 'architecture-error', 'learning-rate': 'learning-
 for (const device of [DESKTOP, PHONE]) {
   describe(device.name, () => {
     let env, page, errors;
-    before(async () => {
-      env = await launch(device);
-      ({ page, errors } = await newPage(env.context));
-      await page.goto(env.url);
-      await waitReady(page);
-    });
+    before(async () => { ({ env, page, errors } = await openDemo(device)); });
     after(async () => { await env?.close(); });
 
     /* each field's error text, whether it is marked invalid, and what has the focus */

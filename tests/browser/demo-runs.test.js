@@ -3,19 +3,17 @@
 // otherwise), each optimizer gets a learning rate that trains, and MNIST is fetched once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, PHONE, drawStrokes, fillTraining, frames, launch, newPage, numbers, oneOfEachDigit,
-  skeletonStrokes, tid, trainToEnd, trainingView, waitReady } from './helpers.js';
+import { DESKTOP, PHONE, drawStrokes, fillTraining, frames, numbers, oneOfEachDigit, openDemo,
+  skeletonStrokes, tid, trainToEnd, trainingView } from './helpers.js';
 
 for (const device of [DESKTOP, PHONE]) {
   describe(device.name, () => {
     let env, page, errors;
     const mnistRequests = [];
     before(async () => {
-      env = await launch(device);
-      ({ page, errors } = await newPage(env.context));
-      page.on('request', (r) => { if (r.url().includes('/data/mnist/')) mnistRequests.push(r.url()); });
-      await page.goto(env.url);
-      await waitReady(page);
+      ({ env, page, errors } = await openDemo(device, { onPage: (p) => p.on('request', (r) => {
+        if (r.url().includes('/data/mnist/')) mnistRequests.push(r.url());
+      }) }));
     });
     after(async () => { await env?.close(); });
 

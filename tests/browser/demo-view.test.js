@@ -5,8 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Network, datasets } from '../../src/js/index.node.js';
-import { DESKTOP, PHONE, drawStrokes, fillTraining, frames, launch, newPage, oneOfEachDigit, skeletonStrokes, tid,
-  trainToEnd, waitReady } from './helpers.js';
+import { DESKTOP, PHONE, drawStrokes, fillTraining, frames, oneOfEachDigit, openDemo, skeletonStrokes, tid,
+  trainToEnd } from './helpers.js';
 
 /* WCAG's contrast ratio of two '#rrggbb' or 'rgb(r, g, b)' colours */
 function contrast(a, b) {
@@ -25,12 +25,7 @@ function contrast(a, b) {
 for (const device of [DESKTOP, PHONE]) {
   describe(device.name, () => {
     let env, page, errors;
-    before(async () => {
-      env = await launch(device);
-      ({ page, errors } = await newPage(env.context));
-      await page.goto(env.url);
-      await waitReady(page);
-    });
+    before(async () => { ({ env, page, errors } = await openDemo(device)); });
     after(async () => { await env?.close(); });
 
     test('the chart of an exploded loss: short labels in order, inside the canvas; "1 epoch"; the legend fits', async () => {

@@ -358,3 +358,22 @@ export function frames(page, n = 2) {
     step();
   }), n);
 }
+
+/**
+ * The demo page on a device, ready to read digits: Chromium, the server, a page recording its
+ * errors. `onPage` runs before the page loads (to listen to its requests, say).
+ * @returns {Promise<{env: Awaited<ReturnType<typeof launch>>, page: import('playwright-core').Page, errors: string[]}>}
+ */
+export async function openDemo(device, { onPage } = {}) {
+  const env = await launch(device);
+  try {
+    const { page, errors } = await newPage(env.context);
+    onPage?.(page);
+    await page.goto(env.url);
+    await waitReady(page);
+    return { env, page, errors };
+  } catch (err) {
+    await env.close();
+    throw err;
+  }
+}
