@@ -166,6 +166,81 @@ void nn_dense_backward(float *d_in, float *dW, float *db, float *wt, const float
 /* inverted dropout: mask = 0 with probability rate, else 1/(1 − rate); a = h·mask */
 void nn_dropout_forward(float *a, float *mask, const float *h, size_t n, float rate, nn_rng *rng);
 
+/* ---- convolution and pooling (conv.c, pool.c) ----------------------------------------------
+ * Layout NHWC, as TensorFlow: a batch of B images, each H rows × W columns × C channels,
+ * channels last, row-major f32: x[((b·H + h)·W + w)·C + c]. A conv with F filters outputs
+ * (B, OH, OW, F), a pool (B, OH, OW, C). Conv filters are stored (KH, KW, C, F), i.e. as the
+ * matrix (KH·KW·C, F): W[((kh·KW + kw)·C + c)·F + f]; the bias is (F). Like the dense layer,
+ * backward accumulates (+=) into dW and db and overwrites dx. Every buffer and workspace is
+ * the caller's (sized once for the largest batch by the *_size functions, in elements);
+ * nothing here allocates. B·OH·OW·max(F, KH·KW·C) and B·H·W·C must not pass INT_MAX (the
+ * GEMM takes int sizes): the caller's bound on B. */
+
+enum { NN_PAD_VALID = 0, NN_PAD_SAME = 1 };
+
+/* where a sliding window (a conv kernel or a pool) goes over an input; from nn_window_init */
+typedef struct {
+    int H, W, C;            /* input height, width, channels                                  */
+    int KH, KW;             /* window height and width                                        */
+    int sh, sw;             /* strides                                                        */
+    int padding;            /* NN_PAD_VALID or NN_PAD_SAME                                    */
+    int pad_top, pad_bottom, pad_left, pad_right; /* zero rows/columns around the input ('same') */
+    int OH, OW;             /* output height and width                                        */
+} nn_window;
+
+/* Fill g for input (H, W, C), window (KH, KW), strides (sh, sw) and padding:
+ * NN_PAD_VALID: OH = floor((H − KH)/sh) + 1, no padding;
+ * NN_PAD_SAME (TensorFlow's rule): OH = ceil(H/sh), padding total = max((OH − 1)·sh + KH − H,
+ * 0), the top gets floor(total/2) and the bottom the rest; the same for the width. A kernel
+ * larger than the input is allowed with 'same' (the padding covers it).
+ * @return NN_OK, or NN_ERR_ARG with a message naming the field: a size or stride below 1, an
+ * unknown padding, a kernel larger than the input with 'valid', or more than INT_MAX elements
+ * in an image or a patch. g is zeroed on failure. */
+nn_status nn_window_init(nn_window *g, int H, int W, int C, int KH, int KW, int sh, int sw,
+                         int padding, nn_error *err);
+
+/* workspace `cols` of nn_conv2d_forward/backward for B images: the im2col matrix
+ * (B·OH·OW, KH·KW·C), in floats */
+size_t nn_conv2d_cols_size(const nn_window *g, int B);
+/* workspace `wt` of nn_conv2d_backward: Wᵀ (F, KH·KW·C), in floats */
+size_t nn_conv2d_wt_size(const nn_window *g, int F);
+/* the argmax buffer of nn_maxpool2d_forward/backward: one int32 per output, B·OH·OW·C */
+size_t nn_maxpool2d_arg_size(const nn_window *g, int B);
+
+/* cols (B·OH·OW, KH·KW·C) = the patches of x (B, H, W, C): row (b·OH + oh)·OW + ow, column
+ * (kh·KW + kw)·C + c; padding positions are 0 */
+void nn_im2col(float *cols, const float *x, const nn_window *g, int B);
+/* dx (B, H, W, C) = the sum of the patches of cols back where im2col took them (overwrites
+ * dx; terms added in increasing row order, so the result is deterministic) */
+void nn_col2im(float *dx, const float *cols, const nn_window *g, int B);
+
+/* y (B, OH, OW, F) = im2col(x)·W + b, b may be NULL (no bias). cols is the workspace
+ * (nn_conv2d_cols_size) and holds im2col(x) on return. */
+void nn_conv2d_forward(float *y, float *cols, const float *x, const float *W, const float *b,
+                       const nn_window *g, int F, int B);
+/* From dy (B, OH, OW, F): dW (KH·KW·C, F) += colsᵀ·dy; db (F) += Σ dy over the B·OH·OW
+ * rows (db may be NULL); dx (B, H, W, C) = col2im(dy·Wᵀ) unless dx is NULL. cols must hold
+ * im2col(x) on entry, as nn_conv2d_forward left it (call nn_im2col(cols, x, g, B) again if the
+ * workspace was used in between); it is overwritten when dx is not NULL. wt is scratch of
+ * nn_conv2d_wt_size floats (unused when dx is NULL). */
+void nn_conv2d_backward(float *dx, float *dW, float *db, float *cols, float *wt,
+                        const float *dy, const float *W, const nn_window *g, int F, int B);
+
+/* y (B, OH, OW, C) = the maximum of each window per channel; arg (nn_maxpool2d_arg_size) gets
+ * its index in the image, (h·W + w)·C + c. Ties: the first maximum in row-major window order
+ * (−0 and +0 tie). NaN: the first NaN of the window wins over every number, so the output is
+ * NaN and backward sends the gradient there. With 'same', padding is never the maximum. */
+void nn_maxpool2d_forward(float *y, int32_t *arg, const float *x, const nn_window *g, int B);
+/* dx (B, H, W, C) = 0 except dy added at each output's argmax (overlapping windows add up) */
+void nn_maxpool2d_backward(float *dx, const float *dy, const int32_t *arg, const nn_window *g,
+                           int B);
+/* y (B, OH, OW, C) = the mean of each window per channel: the sum in row-major window order
+ * divided by the count (KH·KW with 'valid'; with 'same', as TensorFlow, only the positions
+ * inside the input count). NaN and ±inf propagate. */
+void nn_avgpool2d_forward(float *y, const float *x, const nn_window *g, int B);
+/* dx (B, H, W, C) = Σ over the windows holding each input of dy / count (overwrites dx) */
+void nn_avgpool2d_backward(float *dx, const float *dy, const nn_window *g, int B);
+
 /* ---- losses (losses.c) -------------------------------------------------------------------
  * Rows carry either a label (lab != NULL) or a target row (tgt (B, O)); a label stands for the
  * one-hot row. */
