@@ -31,14 +31,17 @@ double nn_rng_gauss(nn_rng *r);
 
 /* ---- double-precision math (nn_math.c) ------------------------------------------------- */
 
-/* exp, log, log1p, pow (x >= 0), sin and cos for the core, the same bits on every platform
- * and without libm's tables; a few ulp from the correctly rounded value */
+/* exp, log, log1p, pow (x >= 0), sin, cos, erf and erfc for the core, the same bits on every
+ * platform and without libm's tables; a few ulp from the correctly rounded value (erfc relative
+ * to its own size, also in the tail where 1 − erf would be all rounding) */
 double nn_exp(double x);
 double nn_log(double x);
 double nn_log1p(double x);
 double nn_pow(double x, double y);
 double nn_sin(double x);
 double nn_cos(double x);
+double nn_erf(double x);
+double nn_erfc(double x);
 
 /* ---- errors (status.c) ----------------------------------------------------------------- */
 
@@ -60,9 +63,9 @@ uint32_t nn_crc32(uint32_t crc, const uint8_t *p, size_t n);
 /* ---- activations (activations.c) -------------------------------------------------------- */
 
 /* One row per activation: y = f(x) and dx = dy·f'(x) over n values. p is the activation's
- * parameter (leaky slope, hswish width) or unused. Backward may read x (pre-activation) and
- * y (post-activation, f(x) before dropout); today's bodies use x only. In place (y == x,
- * dx == dy) is allowed. */
+ * parameter (leaky slope, hswish width, ELU's α) or unused. Backward may read x
+ * (pre-activation) and y (post-activation, f(x) before dropout); today's bodies use x only. In
+ * place (y == x, dx == dy) is allowed. */
 typedef struct {
     const char *name;
     void (*forward)(float *y, const float *x, size_t n, float p);

@@ -1,13 +1,14 @@
 /*
- * nn_math.c — the few double-precision functions the core needs outside the hot loops: exp,
- * log and log1p for losses, pow for Adam's bias correction and the schedules, cos and sin for
- * Box–Muller and the spiral.
+ * nn_math.c — the few double-precision functions the core needs: exp, log and log1p for
+ * losses, pow for Adam's bias correction and the schedules, cos and sin for Box–Muller and the
+ * spiral, erf and erfc for the GELU activation (its normal distribution function Φ).
  *
  * Why our own: libm's versions carry about 13 KB of tables into the .wasm (a third of its
  * gzip size), and glibc (native builds) and musl (Emscripten) do not round sin and cos alike.
- * These are plain range reductions plus Taylor polynomials, accurate to a few ulp, with no
- * tables, and the same bits on every platform: they use only +, −, ×, ÷, floor and integer
- * operations on IEEE doubles (built with -ffp-contract=off, so no fused multiply-adds).
+ * These are plain range reductions plus Taylor polynomials (fitted ones for erf and erfc),
+ * accurate to a few ulp, with no lookup tables, and the same bits on every platform: they use
+ * only +, −, ×, ÷, floor and integer operations on IEEE doubles (built with -ffp-contract=off,
+ * so no fused multiply-adds).
  */
 #include "nn_internal.h"
 
@@ -150,3 +151,101 @@ static double sincos_q(double x, int want_cos) {
 
 double nn_sin(double x) { return sincos_q(x, 0); }
 double nn_cos(double x) { return sincos_q(x, 1); }
+
+/* ---- erf and erfc ------------------------------------------------------------------------
+ * Polynomials fitted for this file: Chebyshev interpolants (mpmath.chebyfit at 60 digits) of
+ * the smooth functions below, degree chosen so the fit error is below 1e-18; rounding the
+ * coefficients to double leaves them within 8e-17 (relative, for H; absolute, for p). */
+
+/* p(z) = erf(√z)/√z − 1 on z ∈ [0, 1], lowest degree first (p(0) = 2/√π − 1) */
+static const double ERF_P[13] = {
+    0.1283791670955126, -0.3761263890318375, 0.11283791670954879, -0.026866170645076792,
+    0.0052239776248180145, -0.000854832698083379, 0.0001205533111164271,
+    -1.4925595266831182e-05, 1.6461000484121368e-06, -1.6350312701054695e-07,
+    1.4659775274047436e-08, -1.1372848856791674e-09, 5.957176147748911e-11,
+};
+
+/* H(t) = a·e^(a²)·erfc(a) at a = 1/t: 1/√π at t = 0 (a → ∞), 0.4276 at t = 1 (a = 1). One
+ * polynomial in t − c per interval of t, lowest degree first. */
+static const double ERFC_H1[19] = {     /* t ∈ [1/2, 1] (a ∈ [1, 2]), c = 3/4 */
+    0.46817959203854037, -0.16908097778547482, 0.01934787262869018, 0.040293199742531254,
+    -0.050465735252150604, 0.03768872001146378, -0.018116937854317592,
+    0.0005608110255211365, 0.011128915088945559, -0.016227454746723567,
+    0.015771747736036804, -0.011588248910783033, 0.005639680087307556,
+    0.0003742892856856971, -0.005205044014682195, 0.008131369780628775,
+    -0.00915547159608212, 0.008511955575503476, -0.004979566847164364,
+};
+static const double ERFC_H2[14] = {     /* t ∈ [1/3, 1/2] (a ∈ [2, 3]), c = 5/12 */
+    0.5243969628888799, -0.1583663349566998, -0.07111188400637226, 0.15748928403076215,
+    -0.1196646244293978, 0.002530967163695992, 0.12901042269941218, -0.2037669974835326,
+    0.16509038065090248, 0.004574007736119093, -0.2624072154189728, 0.4968564979690317,
+    -0.5315583055654737, 0.20517891382206893,
+};
+static const double ERFC_H3[15] = {     /* t ∈ [1/6, 1/3] (a ∈ [3, 6]), c = 1/4 */
+    0.5479978305002455, -0.1194469319196091, -0.1677861897920715, 0.2195130030385916,
+    -0.028086232852141808, -0.27276363606152215, 0.41110092337261056, -0.097897976366733,
+    -0.708140408253256, 1.4788559587667638, -1.0204848945455445, -1.931040076355159,
+    6.973191111199304, -8.70710331729259, -1.936645009196013,
+};
+static const double ERFC_H4[16] = {     /* t ∈ [0, 1/6] (a ≥ 6), c = 1/12 */
+    0.5622506521787252, -0.04606101477309748, -0.26519603126963426, 0.12958478876045812,
+    0.3243726177857182, -0.4239949369140164, -0.48195461942797696, 1.5544206482047334,
+    0.19552382078121708, -5.874468449635088, 5.554326342301246, 19.814655232958067,
+    -52.072472485711955, -33.86284894712847, 302.03510524730564, -218.18233691001376,
+};
+
+/* c[0] + c[1]·u + ... + c[n−1]·uⁿ⁻¹ */
+static double horner(const double *c, int n, double u) {
+    double p = c[n - 1];
+    for (int i = n - 2; i >= 0; i--)
+        p = p * u + c[i];
+    return p;
+}
+
+/* erf(x) = x + x·p(x²) for |x| < 1: the leading x is exact, p is at most 0.16 */
+static double erf_small(double x) {
+    return x + x * horner(ERF_P, 13, x * x);
+}
+
+/* erfc(a) for 1 <= a < 28 as e^(−a²)·H(1/a)/a. e^(−a²) must not inherit the rounding of a²
+ * (an error of 2a²·2⁻⁵³ relative, 700 ulp at a = 26): with h = a cut to its top 26 bits, h·h
+ * is exact and r = a² − h·h = (a − h)(a + h) < 2⁻²⁴·a², so e^(−a²) = e^(−h·h)·e^(−r) with
+ * e^(−r) = 1 − r + r²/2 − r³/6 (the next term is below 2⁻⁶²). */
+static double erfc_tail(double a) {
+    const double t = 1.0 / a;
+    double H;
+    if (t > 0.5)
+        H = horner(ERFC_H1, 19, t - 0.75);
+    else if (t > 1.0 / 3.0)
+        H = horner(ERFC_H2, 14, t - 5.0 / 12.0);
+    else if (t > 1.0 / 6.0)
+        H = horner(ERFC_H3, 15, t - 0.25);
+    else
+        H = horner(ERFC_H4, 16, t - 1.0 / 12.0);
+    const double h = from_bits(to_bits(a) & 0xFFFFFFFFF8000000ULL);
+    const double r = (a - h) * (a + h);
+    const double e = nn_exp(-(h * h)) * (H / a);
+    return e - e * (r * (1.0 - r * (0.5 - r * (1.0 / 6.0))));
+}
+
+/* erf(x) = 2/√π·∫₀ˣ e^(−s²) ds. |x| < 1: erf_small; up to 6: 1 − erfc; beyond, erfc(6) =
+ * 2e−17 is below half an ulp of 1 and erf is ±1. Odd: erf(−x) = −erf(x), erf(−0) = −0. */
+double nn_erf(double x) {
+    if (x != x) return x;
+    const double a = x < 0.0 ? -x : x;
+    if (a < 1.0) return erf_small(x);
+    const double y = a < 6.0 ? 1.0 - erfc_tail(a) : 1.0;
+    return x < 0.0 ? -y : y;
+}
+
+/* erfc(x) = 1 − erf(x), accurate relative to its own size in the tail (x ≫ 1), where
+ * 1 − erf(x) would be all rounding. |x| < 1: (1 − x) − x·p(x²), at most two bits of
+ * cancellation; x ≥ 1: erfc_tail, 0 from 28 on (erfc(27.3) is below the smallest double);
+ * x <= −1: 2 − erfc(−x). */
+double nn_erfc(double x) {
+    if (x != x) return x;
+    const double a = x < 0.0 ? -x : x;
+    if (a < 1.0) return (1.0 - x) - x * horner(ERF_P, 13, x * x);
+    const double y = a < 28.0 ? erfc_tail(a) : 0.0;
+    return x < 0.0 ? 2.0 - y : y;
+}

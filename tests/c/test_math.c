@@ -1,7 +1,7 @@
 /*
  * test_math.c — nn_math.c against the C library's double functions (glibc here: correctly
- * rounded or within an ulp), over the ranges the core uses and well beyond them, plus the
- * special values. The distance is counted in ulps (units in the last place).
+ * rounded or within an ulp; erfc within 4), over the ranges the core uses and well beyond them,
+ * plus the special values. The distance is counted in ulps (units in the last place).
  */
 #include "check.h"
 #include "nn_internal.h"
@@ -104,9 +104,79 @@ static void test_sin_cos(void) {
     CHECK(isnan(nn_sin(NAN)) && isnan(nn_cos(INFINITY)));
 }
 
+/* glibc's erfc is itself up to 3.9 ulp from the correctly rounded value (measured against
+ * erfcl on a million points per range), nn_erfc up to 3.9 too (the rounding of e^(−a²), of
+ * H(1/a)/a and of their product), so the two may be 5 ulp apart; 8 still catches any wrong
+ * coefficient or interval, which costs thousands of ulps or more. */
+#define ERFC_ULP_LIMIT 8
+
+static double erf_of_exp(double t) { return nn_erf(exp(t)); }
+static double ref_erf_of_exp(double t) { return erf(exp(t)); }
+static double erf_of_mexp(double t) { return nn_erf(-exp(t)); }
+static double ref_erf_of_mexp(double t) { return erf(-exp(t)); }
+
+/* the worst ulp distance of f from ref at x·(1 + k·2⁻⁵²), |k| <= 8: both sides of a switch */
+static double worst_near(double (*f)(double), double (*ref)(double), double x) {
+    double w = 0;
+    for (int k = -8; k <= 8; k++) {
+        const double y = x * (1.0 + k * 2.220446049250313e-16);
+        w = fmax(w, ulps(f(y), ref(y)));
+    }
+    return w;
+}
+
+static void test_erf(void) {
+    /* erf: a polynomial for |x| < 1, 1 − erfc up to 6, then ±1 */
+    CHECK(worst(nn_erf, erf, -1, 1, 100000, "erf") <= ULP_LIMIT);
+    CHECK(worst(nn_erf, erf, -0.01, 0.01, 100000, "erf") <= ULP_LIMIT);
+    CHECK(worst(nn_erf, erf, -6, 6, 100000, "erf") <= ULP_LIMIT);
+    CHECK(worst(nn_erf, erf, -40, 40, 100000, "erf") <= ULP_LIMIT);
+    /* tiny values, subnormals included: |x| = e^t down to the smallest double */
+    CHECK(worst(erf_of_exp, ref_erf_of_exp, -744, 0, 100000, "erf∘e") <= ULP_LIMIT);
+    CHECK(worst(erf_of_mexp, ref_erf_of_mexp, -744, 0, 100000, "erf∘−e") <= ULP_LIMIT);
+    CHECK(ulps(nn_erf(4.9406564584124654e-324), erf(4.9406564584124654e-324)) <= ULP_LIMIT);
+    CHECK(ulps(nn_erf(1e-310), erf(1e-310)) <= ULP_LIMIT);
+    CHECK(ulps(nn_erf(-2.2250738585072014e-308), erf(-2.2250738585072014e-308)) <= ULP_LIMIT);
+    /* both sides of the switches at 1 and 6 */
+    for (int s = -1; s <= 1; s += 2) {
+        CHECK(worst_near(nn_erf, erf, s * 1.0) <= ULP_LIMIT);
+        CHECK(worst_near(nn_erf, erf, s * 6.0) <= ULP_LIMIT);
+    }
+
+    /* erfc, relative to its own size: every interval of the tail polynomial (a = 1..2, 2..3,
+     * 3..6, beyond 6), the subnormal results from 26.55 on (ulps there are the subnormal
+     * spacing), and the negative side, 2 − erfc */
+    CHECK(worst(nn_erfc, erfc, -1, 1, 100000, "erfc") <= ERFC_ULP_LIMIT);
+    CHECK(worst(nn_erfc, erfc, 1, 2, 100000, "erfc") <= ERFC_ULP_LIMIT);
+    CHECK(worst(nn_erfc, erfc, 2, 3, 100000, "erfc") <= ERFC_ULP_LIMIT);
+    CHECK(worst(nn_erfc, erfc, 3, 6, 100000, "erfc") <= ERFC_ULP_LIMIT);
+    CHECK(worst(nn_erfc, erfc, 6, 26.5, 100000, "erfc") <= ERFC_ULP_LIMIT);
+    CHECK(worst(nn_erfc, erfc, 26.5, 28, 100000, "erfc") <= ERFC_ULP_LIMIT);
+    CHECK(worst(nn_erfc, erfc, -30, -1, 100000, "erfc") <= ERFC_ULP_LIMIT);
+    for (int s = -1; s <= 1; s += 2) {
+        CHECK(worst_near(nn_erfc, erfc, s * 1.0) <= ERFC_ULP_LIMIT);
+        CHECK(worst_near(nn_erfc, erfc, s * 2.0) <= ERFC_ULP_LIMIT);
+        CHECK(worst_near(nn_erfc, erfc, s * 3.0) <= ERFC_ULP_LIMIT);
+        CHECK(worst_near(nn_erfc, erfc, s * 6.0) <= ERFC_ULP_LIMIT);
+    }
+    CHECK(ulps(nn_erfc(1e-300), erfc(1e-300)) == 0 && ulps(nn_erfc(-1e-300), 1.0) == 0);
+
+    /* special values: erf is odd (erf(−0) = −0), the limits are exact */
+    CHECK(nn_erf(0) == 0 && !signbit(nn_erf(0)) && nn_erf(-0.0) == 0 && signbit(nn_erf(-0.0)));
+    CHECK(nn_erf(INFINITY) == 1 && nn_erf(-INFINITY) == -1);
+    CHECK(nn_erf(6) == 1 && nn_erf(1e300) == 1 && nn_erf(-1e300) == -1);
+    CHECK(nn_erfc(0) == 1 && nn_erfc(INFINITY) == 0 && nn_erfc(-INFINITY) == 2);
+    CHECK(nn_erfc(28) == 0 && nn_erfc(1e300) == 0 && nn_erfc(-1e300) == 2);
+    CHECK(isnan(nn_erf(NAN)) && isnan(nn_erfc(NAN)));
+    /* erf(1) and erfc(5) rounded to double from 30 digits (python3 mpmath: mp.erf(1)) */
+    CHECK(ulps(nn_erf(1), 0.8427007929497149) <= 1);
+    CHECK(ulps(nn_erfc(5), 1.537459794428035e-12) <= ERFC_ULP_LIMIT / 2);
+}
+
 int main(void) {
     test_exp_log();
     test_pow();
     test_sin_cos();
+    test_erf();
     return check_report();
 }
