@@ -83,7 +83,15 @@ typedef enum {
     NN_ACT_MISH = 5,        /* x·tanh(softplus(x))                                              */
     NN_ACT_HSWISH = 6,      /* x·ReLU_n(x + n/2)/n, ReLU_n clips to [0, n]      (spec.hswish_n) */
     NN_ACT_TANHEXP = 7,     /* x·tanh(eˣ)                                                       */
-    NN_ACT_COUNT = 8
+    /* 8..12 are the C core's only, for now: the JavaScript API and its model formats refuse
+     * them until they learn their names (issue #14). */
+    NN_ACT_ELU = 8,         /* x > 0 ? x : α(eˣ − 1), α = 1 (the default): nn_spec has no field
+                               for α yet; per-layer parameters come with the layer list (#13)   */
+    NN_ACT_GELU = 9,        /* x·Φ(x) = ½x(1 + erf(x/√2)), Φ the standard normal CDF (exact)    */
+    NN_ACT_GELU_TANH = 10,  /* ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GELU's tanh approximation  */
+    NN_ACT_RELU6 = 11,      /* min(max(x, 0), 6)                                                */
+    NN_ACT_SOFTPLUS = 12,   /* ln(1 + eˣ)                                                       */
+    NN_ACT_COUNT = 13
 } nn_activation;
 
 typedef enum {

@@ -3,11 +3,14 @@
  * (the definition, also used by the tests) and as one table of array operations:
  *   forward   y[i]  = f(x[i])
  *   backward  dx[i] = dy[i]·f'(x[i])
- * p is the activation's parameter: the slope of leaky_relu for x ≤ 0, the width n of hswish;
- * the other activations ignore it.
+ * p is the activation's parameter: the slope of leaky_relu for x ≤ 0, the width n of hswish,
+ * α of elu; the other activations ignore it.
  *
  * Every function returns a finite value for every finite x (up to ±FLT_MAX): exponentials only
- * ever see arguments where they cannot overflow, and no product can become inf·0.
+ * ever see arguments where they cannot overflow, and no product can become inf·0. The two
+ * GELUs work in double with nn_math.c's erfc and exp (the same bits on every platform): there
+ * x³ and x·e^(−x²/2) cannot overflow for any float x, and erfc keeps Φ(x) accurate in the left
+ * tail, where ½(1 + erf) would round to 0.
  * Array loops work in place (y == x, dx == dy) since each element is read before it is written.
  */
 #include "nn_internal.h"
@@ -19,6 +22,14 @@
 #define SOFTPLUS_LINEAR 20.0f
 /* 4·e^(−2·60) is below the smallest f32 denormal, so clamping |a| here changes nothing. */
 #define SECH2_ZERO 60.0f
+/* ReLU6 clips to [0, RELU6_TOP] */
+#define RELU6_TOP 6.0f
+/* 1/√2, 1/√(2π) and 2√(2/π), to double precision */
+#define SQRT1_2 0.70710678118654752440
+#define INV_SQRT_2PI 0.39894228040143267794
+#define TWO_SQRT_2_PI 1.59576912160573071176
+/* GELU's tanh approximation: the coefficient of x³ inside the tanh */
+#define GELU_TANH_CUBIC 0.044715
 
 /* ---- shared helpers --------------------------------------------------------------------- */
 
@@ -157,6 +168,86 @@ static inline float tanhexp_d(float x, float p) {
     return tanhf(e) + x * e * sech2(e);
 }
 
+/* elu (α = p): x for x > 0, α(eˣ − 1) below; expm1 keeps α·x for tiny x, and eˣ − 1 is in
+ * [−1, 0] there, so no α makes it overflow */
+static inline float elu_f(float x, float p) {
+    return x > 0.0f ? x : p * expm1f(x);
+}
+
+/* elu': 1 for x > 0, α·eˣ below (α at the kink; continuous for α = 1) */
+static inline float elu_d(float x, float p) {
+    return x > 0.0f ? 1.0f : p * expf(x);
+}
+
+/* Φ(x) = ½·erfc(−x/√2), the standard normal CDF */
+static inline double norm_cdf(double x) {
+    return 0.5 * nn_erfc(-x * SQRT1_2);
+}
+
+/* gelu: x·Φ(x) */
+static inline float gelu_f(float x, float p) {
+    (void)p;
+    return (float)(x * norm_cdf(x));
+}
+
+/* gelu': Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π); e^(−x²/2) is 0 from |x| ≈ 38.6 on, while
+ * x·0 is still 0 */
+static inline float gelu_d(float x, float p) {
+    (void)p;
+    const double d = x;
+    return (float)(norm_cdf(d) + d * (nn_exp(-0.5 * d * d) * INV_SQRT_2PI));
+}
+
+/* GELU's tanh form as x·σ(v): ½(1 + tanh(v/2)) = σ(v) with v = 2√(2/π)(x + 0.044715x³),
+ * and σ(v) = 1/(1 + e) or e/(1 + e), e = e^(−|v|), which never cancels in the left tail.
+ * Returns σ(v), σ(v)·σ(−v) = e/(1 + e)² in *sd and v' = dv/dx in *dv. */
+static inline double gelu_tanh_sigma(double x, double *sd, double *dv) {
+    const double v = TWO_SQRT_2_PI * (x + GELU_TANH_CUBIC * (x * x * x));
+    const double e = nn_exp(-fabs(v)), d = 1.0 + e;
+    *sd = e / (d * d);
+    *dv = TWO_SQRT_2_PI * (1.0 + 3.0 * GELU_TANH_CUBIC * (x * x));
+    return v >= 0.0 ? 1.0 / d : e / d;
+}
+
+/* gelu_tanh: ½x(1 + tanh(√(2/π)(x + 0.044715x³))) = x·σ(v) */
+static inline float gelu_tanh_f(float x, float p) {
+    (void)p;
+    double sd, dv;
+    return (float)(x * gelu_tanh_sigma(x, &sd, &dv));
+}
+
+/* gelu_tanh': σ(v) + x·v'·σ(v)σ(−v), v' = 2√(2/π)(1 + 3·0.044715x²) */
+static inline float gelu_tanh_d(float x, float p) {
+    (void)p;
+    double sd, dv;
+    const double s = gelu_tanh_sigma(x, &sd, &dv);
+    return (float)(s + x * dv * sd);
+}
+
+/* relu6: min(max(x, 0), 6) */
+static inline float relu6_f(float x, float p) {
+    (void)p;
+    return x > 0.0f ? fminf(x, RELU6_TOP) : 0.0f;
+}
+
+/* relu6': 1 for 0 < x < 6, else 0 (0 at both kinks, as PyTorch and TensorFlow) */
+static inline float relu6_d(float x, float p) {
+    (void)p;
+    return x > 0.0f && x < RELU6_TOP ? 1.0f : 0.0f;
+}
+
+/* softplus: ln(1 + eˣ) */
+static inline float softplus_f(float x, float p) {
+    (void)p;
+    return softplus(x);
+}
+
+/* softplus': σ(x) */
+static inline float softplus_d(float x, float p) {
+    (void)p;
+    return sigm(x);
+}
+
 /* ---- array forms ------------------------------------------------------------------------ */
 
 /* forward: y[i] = f(x[i]); backward: dx[i] = dy[i]·f'(x[i]) (y is not needed: every
@@ -181,10 +272,16 @@ ACT_ARRAYS(swish)
 ACT_ARRAYS(mish)
 ACT_ARRAYS(hswish)
 ACT_ARRAYS(tanhexp)
+ACT_ARRAYS(elu)
+ACT_ARRAYS(gelu)
+ACT_ARRAYS(gelu_tanh)
+ACT_ARRAYS(relu6)
+ACT_ARRAYS(softplus)
 
 #undef ACT_ARRAYS
 
-/* the table, indexed by nn_activation; the names are the ones the JS API uses */
+/* the table, indexed by nn_activation; the names are the ones the JS API uses (for elu ..
+ * softplus: will use, issue #14) */
 const nn_act_op nn_act_ops[NN_ACT_COUNT] = {
     [NN_ACT_SIGMOID] = {"sigmoid", sigmoid_fwd, sigmoid_bwd},
     [NN_ACT_TANH] = {"tanh", tanh_fwd, tanh_bwd},
@@ -194,6 +291,11 @@ const nn_act_op nn_act_ops[NN_ACT_COUNT] = {
     [NN_ACT_MISH] = {"mish", mish_fwd, mish_bwd},
     [NN_ACT_HSWISH] = {"hswish", hswish_fwd, hswish_bwd},
     [NN_ACT_TANHEXP] = {"tanhexp", tanhexp_fwd, tanhexp_bwd},
+    [NN_ACT_ELU] = {"elu", elu_fwd, elu_bwd},
+    [NN_ACT_GELU] = {"gelu", gelu_fwd, gelu_bwd},
+    [NN_ACT_GELU_TANH] = {"gelu_tanh", gelu_tanh_fwd, gelu_tanh_bwd},
+    [NN_ACT_RELU6] = {"relu6", relu6_fwd, relu6_bwd},
+    [NN_ACT_SOFTPLUS] = {"softplus", softplus_fwd, softplus_bwd},
 };
 
 /* ---- scalar entry points ---------------------------------------------------------------- */
@@ -209,6 +311,11 @@ float nn_act_value(int act, float x, float p) {
     case NN_ACT_MISH: return mish_f(x, p);
     case NN_ACT_HSWISH: return hswish_f(x, p);
     case NN_ACT_TANHEXP: return tanhexp_f(x, p);
+    case NN_ACT_ELU: return elu_f(x, p);
+    case NN_ACT_GELU: return gelu_f(x, p);
+    case NN_ACT_GELU_TANH: return gelu_tanh_f(x, p);
+    case NN_ACT_RELU6: return relu6_f(x, p);
+    case NN_ACT_SOFTPLUS: return softplus_f(x, p);
     default: return NAN;
     }
 }
@@ -224,6 +331,11 @@ float nn_act_deriv(int act, float x, float p) {
     case NN_ACT_MISH: return mish_d(x, p);
     case NN_ACT_HSWISH: return hswish_d(x, p);
     case NN_ACT_TANHEXP: return tanhexp_d(x, p);
+    case NN_ACT_ELU: return elu_d(x, p);
+    case NN_ACT_GELU: return gelu_d(x, p);
+    case NN_ACT_GELU_TANH: return gelu_tanh_d(x, p);
+    case NN_ACT_RELU6: return relu6_d(x, p);
+    case NN_ACT_SOFTPLUS: return softplus_d(x, p);
     default: return NAN;
     }
 }

@@ -321,10 +321,22 @@ void nn_gather(nn_net *net, const nn_data *d, const int32_t *idx, int32_t first,
     }
 }
 
+/* The parameter p of the hidden activation: leaky_relu's slope, hswish's width, ELU's α.
+ * The spec has one field per parameter; ELU has none yet, so its α is the default 1 (as in
+ * PyTorch, Keras and ONNX). Per-layer parameters come with the layer list (issue #13). */
+static float act_param(const nn_spec *s) {
+    switch (s->activation) {
+    case NN_ACT_LEAKY_RELU: return s->leaky_slope;
+    case NN_ACT_HSWISH: return s->hswish_n;
+    case NN_ACT_ELU: return 1.0f;
+    default: return 0.0f;   /* unused */
+    }
+}
+
 /* z_l = a_l·W_l + b_l; a_{l+1} = f(z_l) (with dropout when training) or output(z_last) */
 void nn_forward(nn_net *net, int B, int train) {
     const nn_spec *s = &net->spec;
-    const float p = s->activation == NN_ACT_LEAKY_RELU ? s->leaky_slope : s->hswish_n;
+    const float p = act_param(s);
     for (int l = 0; l < net->L; l++) {
         const int I = s->layers[l], O = s->layers[l + 1];
         const size_t n = (size_t)B * O;
@@ -364,7 +376,7 @@ double nn_objective(nn_net *net, int B, float *flood_sign) {
 /* grads = ∂objective/∂params: loss at the logits, then each layer back to the first */
 void nn_backward(nn_net *net, int B, float flood_sign) {
     const nn_spec *s = &net->spec;
-    const float p = s->activation == NN_ACT_LEAKY_RELU ? s->leaky_slope : s->hswish_n;
+    const float p = act_param(s);
     const int32_t *lab = net->use_labels ? net->lab : NULL;
     memset(net->grads, 0, net->P * sizeof(float));
     nn_loss_backward(s->loss, s->output, net->d_z, net->a[net->L], lab, net->tgt, B,

@@ -165,7 +165,8 @@ static void test_spec_messages(void) {
     SPEC_REFUSED(s_.layers[2] = 65537, "layer 2: size 65537 is not allowed (1..65536)");
     SPEC_REFUSED((s_.n_layers = 4, s_.layers[1] = s_.layers[2] = 65536, s_.layers[3] = 2),
                  "4295360514 parameters are too many (at most 268435456)");
-    SPEC_REFUSED(s_.activation = 8, "activation 8 is unknown");
+    SPEC_REFUSED(s_.activation = 13, "activation 13 is unknown");    /* NN_ACT_COUNT */
+    CHECK_INT(NN_ACT_COUNT, 13);
     SPEC_REFUSED(s_.activation = -1, "activation -1 is unknown");
     SPEC_REFUSED(s_.output = 3, "output 3 is unknown");
     SPEC_REFUSED(s_.loss = 2, "loss 2 is unknown");

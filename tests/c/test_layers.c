@@ -84,6 +84,30 @@ static void test_sigmoid_net_by_hand(void) {
     nn_net_free(net);
 }
 
+/* A 1-1-1 ELU net with unit weights passes the activation through: its α is 1 whatever the
+ * other parameters (the spec has no field for it yet). ELU(−1) = e⁻¹ − 1 (python3:
+ * math.expm1(-1)); 2 stays 2. */
+static void test_elu_net_alpha(void) {
+    nn_spec s = spec3(1, 1, 1);
+    s.activation = NN_ACT_ELU;
+    s.output = NN_OUT_IDENTITY;
+    s.loss = NN_LOSS_MSE;
+    s.leaky_slope = 0.2f;
+    s.hswish_n = 3.0f;
+    nn_net *net = make(&s);
+    if (!net)
+        return;
+    const float p[4] = {1, 0, 1, 0};    /* W1, b1, W2, b2 */
+    memcpy(nn_params(net), p, sizeof p);
+    const float x[3] = {-1.0f, 2.0f, -30.0f};
+    float y[3];
+    CHECK_STATUS(nn_predict(net, x, 3, y, 3), NN_OK);
+    CHECK_NEAR(y[0], -0.6321205588285577, 1e-7);
+    CHECK_NEAR(y[1], 2.0, 0);
+    CHECK_NEAR(y[2], -1.0, 1e-7);
+    nn_net_free(net);
+}
+
 /* inputs in [−1.5, 1.5) from a fixed generator */
 static void fill(float *v, size_t n, uint32_t seed) {
     nn_rng r;
@@ -136,8 +160,9 @@ static void check_grad(int act, int output, int loss, int use_targets, float dec
     enum { R = 6 };
     float x[R * 3], t[R * 3], y[R * 3];
     int32_t lab[R] = {0, 1, 2, 2, 1, 0};
-    /* central differences across a kink (relu at 0, hswish at ±n/2) are meaningless: take
-     * the first inputs whose hidden pre-activations all stay 4h or more away from one */
+    /* central differences across a kink (relu, leaky_relu and elu at 0, hswish at ±n/2, relu6
+     * at 0 and 6) are meaningless: take the first inputs whose hidden pre-activations all stay
+     * 4h or more away from one */
     for (uint32_t seed = 11;; seed++) {
         fill(x, R * 3, seed);
         nn_predict(net, x, R, y, R * 3);
@@ -145,7 +170,12 @@ static void check_grad(int act, int output, int loss, int use_targets, float dec
         for (int l = 0; l + 1 < net->L; l++)
             for (int i = 0; i < R * s.layers[l + 1]; i++) {
                 const double z = net->z[l][i], k = s.hswish_n / 2;
-                gap = fmin(gap, act == NN_ACT_HSWISH ? fmin(fabs(z - k), fabs(z + k)) : fabs(z));
+                double kink = fabs(z);
+                if (act == NN_ACT_HSWISH)
+                    kink = fmin(fabs(z - k), fabs(z + k));
+                else if (act == NN_ACT_RELU6)
+                    kink = fmin(fabs(z), fabs(z - 6.0));
+                gap = fmin(gap, kink);
             }
         if (gap > 4 * GRAD_H)
             break;
@@ -335,6 +365,7 @@ static void test_predict_chunks(void) {
 int main(void) {
     test_dense_by_hand();
     test_sigmoid_net_by_hand();
+    test_elu_net_alpha();
     test_gradients();
     test_grad_check_values();
     test_init();

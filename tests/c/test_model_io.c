@@ -204,8 +204,9 @@ static void test_header_bytes(void) {
 
 /* ---- round trips -------------------------------------------------------------------------- */
 
-static void roundtrip(int opt, int checkpoint) {
+static void roundtrip(int opt, int act, int checkpoint) {
     nn_spec s = small_spec(opt);
+    s.activation = act;
     nn_net *a = make_net(&s);
     if (!a)
         return;
@@ -240,8 +241,14 @@ static void roundtrip(int opt, int checkpoint) {
 
 static void test_roundtrip(void) {
     for (int opt = 0; opt < NN_OPT_COUNT; opt++) {
-        roundtrip(opt, 0);
-        roundtrip(opt, 1);
+        roundtrip(opt, NN_ACT_LEAKY_RELU, 0);
+        roundtrip(opt, NN_ACT_LEAKY_RELU, 1);
+    }
+    /* every activation is a valid index of a version-1 file, those added after the format
+     * (elu .. softplus) included, and predicts the same once loaded */
+    for (int act = 0; act < NN_ACT_COUNT; act++) {
+        roundtrip(NN_OPT_ADAM, act, 0);
+        roundtrip(NN_OPT_ADAM, act, 1);
     }
 }
 

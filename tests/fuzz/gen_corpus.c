@@ -158,9 +158,11 @@ static void gen_models(void) {
     nn_net_free(net);
 
     static const int acts[] = {NN_ACT_LEAKY_RELU, NN_ACT_SWISH, NN_ACT_MISH, NN_ACT_HSWISH,
-                               NN_ACT_TANHEXP};
-    static const char *act_names[] = {"leaky", "swish", "mish", "hswish", "tanhexp"};
-    for (int i = 0; i < 5; i++) {
+                               NN_ACT_TANHEXP, NN_ACT_ELU, NN_ACT_GELU, NN_ACT_GELU_TANH,
+                               NN_ACT_RELU6, NN_ACT_SOFTPLUS};
+    static const char *act_names[] = {"leaky", "swish", "mish", "hswish", "tanhexp",
+                                      "elu", "gelu", "gelu-tanh", "relu6", "softplus"};
+    for (int i = 0; i < (int)(sizeof acts / sizeof acts[0]); i++) {
         char name[96];
         s = spec_of(3, l232);
         s.activation = acts[i];
@@ -264,7 +266,7 @@ static void e_layers17(bytes *b) { put32(b->p + 12, 17); }
 static void e_layers1(bytes *b) { put32(b->p + 12, 1); }
 static void e_magic(bytes *b) { b->p[3] = 'X'; }
 static void e_size0(bytes *b) { put32(b->p + 20, 0); }
-static void e_act(bytes *b) { put32(b->p + S3, 8); }
+static void e_act(bytes *b) { put32(b->p + S3, NN_ACT_COUNT); }
 static void e_opt(bytes *b) { put32(b->p + S3 + 48, 6); }
 static void e_P(bytes *b) {             /* 18 floats stored, so the length agrees */
     put64(b->p + S3 + 92, P17 + 1);
@@ -294,7 +296,7 @@ static void gen_near_misses(void) {
     near_model("near-n-layers-1.nnwm", &m, e_layers1, 1);
     near_model("near-magic.nnwm", &m, e_magic, 1);
     near_model("near-layer-size-0.nnwm", &m, e_size0, 1);
-    near_model("near-activation-8.nnwm", &m, e_act, 1);
+    near_model("near-activation-13.nnwm", &m, e_act, 1);    /* NN_ACT_COUNT */
     near_model("near-optimizer-6.nnwm", &m, e_opt, 1);
     near_model("near-P-plus-one.nnwm", &m, e_P, 1);
     near_model("near-P-huge.nnwm", &m, e_Phuge, 1);
