@@ -41,6 +41,25 @@ function nnErr(code, ...patterns) {
   };
 }
 
+/** CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320): the checksum of docs/FORMAT.md */
+function crc32(bytes) {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xEDB88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+/** a copy of a model file with another activation index (at S + 0 = 16 + 4n), resealed */
+function withActivation(bytes, index) {
+  const b = bytes.slice();
+  const dv = new DataView(b.buffer);
+  dv.setInt32(16 + 4 * dv.getUint32(12, true), index, true);
+  dv.setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
+  return b;
+}
+
 const paramCountOf = (layers) => layers.slice(1).reduce((s, out, i) => s + (layers[i] + 1) * out, 0);
 
 function sampleStats(values) {
@@ -749,6 +768,33 @@ describe('save and load', () => {
     long.set(bytes);
     await assert.rejects(Network.load(long), nnErr('NN_ERR_FORMAT'));
     net.dispose();
+  });
+
+  test('a model with an activation only the core has (elu ... softplus) is an Error naming it; nothing leaks', async () => {
+    // nn_activation 8..12 (nnwasm.h) are in the core, not yet in the JavaScript API (#14)
+    const c = await core();
+    const net = await Network.create({ layers: [2, 3, 2], activation: 'tanh', seed: 3 });
+    const bytes = net.save();
+    net.dispose();
+    assert.deepEqual(withActivation(bytes, 1), bytes, 'tanh is 1, and the reseal is the checksum the core writes');
+    const heap = c.heapUsed();
+    for (const [index, name] of [[8, 'elu'], [9, 'gelu'], [10, 'gelu_tanh'], [11, 'relu6'], [12, 'softplus']]) {
+      const file = withActivation(bytes, index);
+      for (let k = 0; k < 20; k++) {
+        await assert.rejects(Network.load(file), (e) => {
+          // a plain Error: the core read the file, JavaScript cannot describe its net
+          assert.ok(e instanceof Error && !(e instanceof NnError), `${e?.name}: ${e?.message}`);
+          assert.equal(e.message, `this model uses activation ${index} (${name}), which the JavaScript API does not offer yet`);
+          return true;
+        });
+      }
+    }
+    assert.equal(c.heapUsed(), heap, 'every net the core made was freed');
+    // one past the core's activations is the core's own NN_ERR_FORMAT
+    await assert.rejects(Network.load(withActivation(bytes, 13)), nnErr('NN_ERR_FORMAT', /activation 13 is unknown/));
+    const again = await Network.load(bytes);
+    assert.equal(again.spec.activation, 'tanh');
+    again.dispose();
   });
 
   test('empty is a RangeError, non-bytes a TypeError', async () => {
