@@ -210,6 +210,7 @@ function markdown(r) {
 
   // the demo page's latencies: their own targets, and how they were measured
   L.push(demoMarkdown(R.demo));
+  L.push(cnnMarkdown());
 
   L.push('## How it was measured', '');
   L.push(`- Data: MNIST from \`datasets.mnist({ bytes: true })\` and the spiral from \`datasets.spiral({ seed: 1 })\`, loaded once by bench/data.mjs and stored raw in bench/.cache/; every Node child reads those arrays (so no child carries another library's loader or heap). The Chromium page fetches /data/mnist/ and parses it with \`datasets.idx\`.`);
@@ -232,6 +233,29 @@ function markdown(r) {
     L.push('', readFileSync(join(benchDir, 'ANALYSIS.md'), 'utf8').trim());
   } catch { /* no analysis written */ }
   L.push('', `Raw figures: bench/results${suffix}.json.`, '');
+  return L.join('\n');
+}
+
+/* The CNN known result of issue #13: the independent PyTorch reference (scripts/cnn-reference.py,
+   its run saved in bench/cnn-reference.json) that nnwasm's CNN must match within its tolerance. */
+function cnnMarkdown() {
+  let ref;
+  try {
+    ref = JSON.parse(readFileSync(join(benchDir, 'cnn-reference.json'), 'utf8'));
+  } catch {
+    return '';
+  }
+  const pct = (v) => `${(v * 100).toFixed(2)}%`;
+  const L = ['## CNN known result: the PyTorch reference', ''];
+  L.push(`The recipe: ${ref.recipe.layers.join(' → ')}; ${ref.recipe.optimizer.type} ${ref.recipe.optimizer.lr} ` +
+    `(eps ${ref.recipe.optimizer.eps}), batch ${ref.recipe.batch_size}, He init, one thread. PyTorch ${ref.machine.torch} ` +
+    `from Debian, ${ref.seeds.length} seeds, run ${ref.machine.date.slice(0, 10)} (\`${ref.command}\`).`, '');
+  L.push('| epoch | test accuracy, mean | min – max | std |', '|---:|---:|---:|---:|');
+  for (const a of ref.summary.test_accuracy) L.push(`| ${a.epoch} | ${pct(a.mean)} | ${pct(a.min)} – ${pct(a.max)} | ${(a.std * 100).toFixed(2)} |`);
+  L.push('', `nnwasm's run of the same recipe must reach the reference after 1 and after 3 epochs within ` +
+    `${(ref.reference.tolerance * 100).toFixed(1)} points; the core's convolutional layers are being built (#13), so it ` +
+    'is not measured yet. This recipe reaches less than the issue first guessed (about 98.5% and 99%); a wider ' +
+    'net, 32 and 64 filters, comes close (98.4% and 99.1% in one run).', '');
   return L.join('\n');
 }
 
