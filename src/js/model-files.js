@@ -15,6 +15,9 @@ export const MODEL_EXTENSIONS = Object.freeze({ '.nnw': 'nnw', '.npz': 'npz', '.
 const RECORDED = ['layers', 'activation', 'output', 'loss', 'leakySlope', 'hswishN'];
 
 const extension = (name) => /\.[^./\\]*$/.exec(name)?.[0].toLowerCase() ?? '';
+/* the bytes start a JSON object (after a byte-order mark and white space) */
+const startsJson = (bytes) => new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '').trimStart()
+  .startsWith('{');
 const baseName = (path) => path.split(/[\\/]/).pop();
 
 /**
@@ -28,8 +31,7 @@ export function formatOf(name, bytes) {
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (magic === 'NNWM') return 'nnw';
   if (magic === 'PK\x03\x04' || magic === 'PK\x05\x06') return 'npz';
-  const text = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '');
-  if (text.trimStart().startsWith('{')) return 'tfjs';
+  if (startsJson(bytes)) return 'tfjs';
   const byName = MODEL_EXTENSIONS[extension(name)];
   if (byName) return byName;
   if (bytes[0] === 0x08) return 'onnx';   // field 1 (ir_version), a varint: an ONNX ModelProto
@@ -102,8 +104,7 @@ export async function modelFromFiles(files, options = {}) {
   // a model.json comes with its weight files, so it is the model wherever it is in the list:
   // the file that is JSON, before a binary weight file that only has a .json name
   const jsons = list.filter((f, i) => formats[i] === 'tfjs');
-  const isJson = (f) => new TextDecoder().decode(f.bytes.subarray(0, 64)).replace(/^\uFEFF/, '').trimStart().startsWith('{');
-  const model = jsons.find(isJson) ?? jsons.find((f) => extension(f.name) === '.json') ?? jsons[0] ??
+  const model = jsons.find((f) => startsJson(f.bytes)) ?? jsons.find((f) => extension(f.name) === '.json') ?? jsons[0] ??
     list.find((f, i) => formats[i] !== null) ?? list[0];
   const { name, bytes } = model;
   const format = modelFormat(name, bytes);
