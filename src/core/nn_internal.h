@@ -244,6 +244,59 @@ void nn_avgpool2d_forward(float *y, const float *x, const nn_window *g, int B);
 /* dx (B, H, W, C) = Σ over the windows holding each input of dy / count (overwrites dx) */
 void nn_avgpool2d_backward(float *dx, const float *dy, const nn_window *g, int B);
 
+/* ---- data augmentation (augment.c) ---------------------------------------------------------
+ * Seeded random affine transforms of images, NHWC as above, for training on image inputs
+ * (issue #13). Coordinates: x the column (rightwards), y the row (downwards), pixel centres at
+ * integers, the transforms taken about the image centre ((W − 1)/2, (H − 1)/2). Each sample's
+ * content moves by p_out = centre + T + R(θ)·Sh(φ)·s·(p_in − centre): R the rotation (positive
+ * θ turns the content clockwise as displayed), Sh(φ) = [1, tan φ; 0, 1], s the zoom factor.
+ * Resampled by inverse mapping and bilinear interpolation; source pixels outside the image read
+ * 0. The same rng state gives the same bits natively and in wasm. Nothing here allocates. */
+
+/* The ranges each sample's parameters are drawn from, uniformly; all 0 (a zeroed struct) is
+ * off. Becomes public (in nn_fit_opts) when training uses it. */
+typedef struct {
+    float shift;            /* max |translation| as a fraction of the width / height, [0, 1]   */
+    float rotate;           /* max |rotation| in degrees, [0, 180]                             */
+    float scale;            /* max relative zoom: factor in [1 − scale, 1 + scale], [0, 1)     */
+    float shear;            /* max |shear angle| in degrees, [0, 90)                           */
+} nn_augment_spec;
+
+/* one sample's transform */
+typedef struct {
+    double tx, ty;          /* translation T in pixels                                         */
+    double rotate;          /* θ in degrees                                                    */
+    double scale;           /* zoom factor s > 0                                               */
+    double shear;           /* φ in degrees, |φ| < 90                                          */
+} nn_affine;
+
+/* uniforms drawn from the rng per sample while augmentation is on, whatever the ranges */
+enum { NN_AUGMENT_DRAWS = 5 };
+
+/* 1 if any range of a (may be NULL) is nonzero, else 0 */
+int nn_augment_on(const nn_augment_spec *a);
+/* Each field finite and in its range (see the struct); a NULL spec is off and valid.
+ * @return NN_OK, or NN_ERR_ARG with a message naming the field */
+nn_status nn_augment_check(const nn_augment_spec *a, nn_error *err);
+/* Draw one sample's transform from a checked spec that is on: T = (shift·W·u₁, shift·H·u₂),
+ * θ = rotate·u₃, s = 1 + scale·u₄, φ = shear·u₅ with u uniform in (−1, 1), drawn in that
+ * order: exactly NN_AUGMENT_DRAWS calls of nn_rng_uniform. */
+void nn_augment_draw(nn_affine *t, const nn_augment_spec *a, int H, int W, nn_rng *rng);
+/* m = the inverse map of t for an (H, W) image: the source of output pixel (x, y) is
+ * (m[0]·x + m[1]·y + m[2], m[3]·x + m[4]·y + m[5]) */
+void nn_affine_matrix(double m[6], const nn_affine *t, int H, int W);
+/* dst (H, W, C) = src (H, W, C) resampled at the inverse map m: each output pixel is the
+ * bilinear mix of the four source pixels around its source point, those outside read as 0, in
+ * f32 as (1 − fy)·((1 − fx)·p00 + fx·p01) + fy·((1 − fx)·p10 + fx·p11), a weight of exactly 0
+ * dropping its term (so whole-pixel maps copy bits). dst and src must not overlap. */
+void nn_affine_apply(float *dst, const float *src, int H, int W, int C, const double m[6]);
+/* dst (B, H, W, C) = each image of src transformed by its own draw (nn_augment_draw,
+ * nn_affine_matrix, nn_affine_apply, sample by sample in order). When a is off (NULL or all
+ * 0): a bit-for-bit copy and no draw, so the rng is untouched. a checked by nn_augment_check;
+ * dst and src must not overlap. */
+void nn_augment_batch(float *dst, const float *src, int B, int H, int W, int C,
+                      const nn_augment_spec *a, nn_rng *rng);
+
 /* ---- losses (losses.c) -------------------------------------------------------------------
  * Rows carry either a label (lab != NULL) or a target row (tgt (B, O)); a label stands for the
  * one-hot row. */
