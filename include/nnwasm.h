@@ -85,8 +85,8 @@ typedef enum {
     NN_ACT_TANHEXP = 7,     /* x·tanh(eˣ)                                                       */
     /* 8..12 are the C core's only, for now: the JavaScript API and its model formats refuse
      * them until they learn their names (issue #14). */
-    NN_ACT_ELU = 8,         /* x > 0 ? x : α(eˣ − 1), α = 1 (the default): nn_spec has no field
-                               for α yet; per-layer parameters come with the layer list (#13)   */
+    NN_ACT_ELU = 8,         /* x > 0 ? x : α(eˣ − 1): α = 1 in the MLP shorthand, a layer's
+                               act_param (default 1) in a layer list                            */
     NN_ACT_GELU = 9,        /* x·Φ(x) = ½x(1 + erf(x/√2)), Φ the standard normal CDF (exact)    */
     NN_ACT_GELU_TANH = 10,  /* ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GELU's tanh approximation  */
     NN_ACT_RELU6 = 11,      /* min(max(x, 0), 6)                                                */
@@ -160,10 +160,80 @@ typedef struct {
     float min_lr;           /* η_min ≥ 0 for cosine. Default 0.                                 */
 } nn_schedule_spec;
 
+/* ---- networks as layer lists ----------------------------------------------------------------
+ * A network is an input shape plus an ordered list of typed layers (nn_spec.input, .items).
+ * Tensors are NHWC, as in TensorFlow: each row of the data is one image of height H, width W
+ * and C channels, channels last, x[(h·W + w)·C + c], so a row has H·W·C values. An MLP's
+ * input is (1, 1, n). Every layer's output shape follows from its input's and is checked at
+ * creation (nn_spec_validate says why a list is refused: "layer 2 (conv2d): kernel 7×7 is
+ * larger than its 5×5 input"). The last layer is dense: its units are the net's outputs, which
+ * go through spec.output and the loss as in an MLP.
+ *
+ * The MLP spec (n_items = 0: layer sizes, one hidden activation, dropout) is a shorthand for
+ * the list dense(layers[1], activation) [dropout(rate)] … dense(layers[n − 1]) on input
+ * (1, 1, layers[0]); both forms of one net create the same weights and train to the same bits.
+ *
+ * Parameters: each dense and conv2d layer in order has its weights W then its bias b, in the one
+ * block of nn_params: dense W (I, O), I = H·W·C of its input; conv2d W (KH, KW, C, F), i.e. the
+ * matrix (KH·KW·C, F), W[((kh·KW + kw)·C + c)·F + f]; b (O) or (F). Init (He, Xavier) takes
+ * fan_in = I for dense, KH·KW·C for conv2d. */
+
+#define NN_MAX_ITEMS 32     /* layers in nn_spec.items */
+
+typedef enum {
+    /* units outputs; z = x·W + b, then the activation (hidden) or spec.output (last). After a
+     * conv2d or a pool its input is flattened implicitly, in NHWC order (as flatten does).
+     * Fields: units, activation, act_param. */
+    NN_LAYER_DENSE = 0,
+    /* units filters of kernel_h × kernel_w over every input channel, stride_h × stride_w,
+     * padding; y = conv(x, W) + b, then the activation. Output (OH, OW, units), OH = ⌊(H −
+     * KH)/sh⌋ + 1 with 'valid', ⌈H/sh⌉ with 'same' (TensorFlow's rule); the same for the width.
+     * Fields: units, kernel_h, kernel_w, stride_h, stride_w, padding, activation, act_param. */
+    NN_LAYER_CONV2D = 1,
+    /* the maximum of each kernel_h × kernel_w window per channel, windows stride_h × stride_w
+     * apart ('same' padding is never the maximum). Fields: kernel_*, stride_*, padding. */
+    NN_LAYER_MAXPOOL2D = 2,
+    /* the mean of each window per channel ('same' padding is not counted). Fields as maxpool. */
+    NN_LAYER_AVGPOOL2D = 3,
+    /* (H, W, C) → (1, 1, H·W·C), NHWC order; changes nothing in memory. No fields. */
+    NN_LAYER_FLATTEN = 4,
+    /* inverted dropout while training: each value is zeroed with probability rate, the others
+     * scaled by 1/(1 − rate); the identity in predict and evaluate. Shape unchanged.
+     * Fields: rate in [0, 1). */
+    NN_LAYER_DROPOUT = 5,
+    NN_LAYER_COUNT = 6
+} nn_layer_type;
+
+typedef enum {
+    NN_PAD_VALID = 0,       /* windows only where they fit inside the input                    */
+    NN_PAD_SAME = 1         /* zeros around the input so that O = ⌈I/stride⌉ (TensorFlow's 'same':
+                               the smaller half of the padding before)                          */
+} nn_padding;
+
+/* One layer of nn_spec.items. The fields a type does not list above must be 0, so that one
+ * net has one description (and one model file). */
 typedef struct {
-    int32_t n_layers;       /* how many entries of layers are used: 2..NN_MAX_LAYERS           */
+    int32_t type;           /* nn_layer_type                                                    */
+    int32_t units;          /* dense: outputs; conv2d: filters. 1..NN_MAX_UNITS                 */
+    int32_t kernel_h;       /* conv2d kernel, pool window: >= 1                                 */
+    int32_t kernel_w;
+    int32_t stride_h;       /* conv2d and pools: >= 1                                           */
+    int32_t stride_w;
+    int32_t padding;        /* conv2d and pools: nn_padding                                     */
+    int32_t activation;     /* dense and conv2d: nn_activation. The last layer's must be 0 (it
+                               has spec.output instead)                                         */
+    float act_param;        /* the activation's parameter: leaky_relu's slope in [-1, 1],
+                               hswish's n > 0, ELU's α > 0; 0 = the default (spec.leaky_slope,
+                               spec.hswish_n, α = 1). Must be 0 for the other activations       */
+    float rate;             /* dropout: in [0, 1)                                               */
+} nn_layer;
+
+typedef struct {
+    int32_t n_layers;       /* the MLP shorthand (n_items = 0): how many entries of layers are
+                               used, 2..NN_MAX_LAYERS. 0 with a layer list                      */
     int32_t layers[NN_MAX_LAYERS]; /* sizes, input first, output last: each 1..NN_MAX_UNITS     */
-    int32_t activation;     /* nn_activation of every hidden layer. Default NN_ACT_RELU.        */
+    int32_t activation;     /* shorthand: nn_activation of every hidden layer (unused with a
+                               layer list, but still a known value). Default NN_ACT_RELU.       */
     int32_t output;         /* nn_output. Default NN_OUT_SOFTMAX.                               */
     int32_t loss;           /* nn_loss. Default NN_LOSS_CROSS_ENTROPY (needs softmax or sigmoid
                                output).                                                         */
@@ -173,19 +243,26 @@ typedef struct {
     float hswish_n;         /* width n of hswish, finite and > 0. Default 6.                    */
     float weight_decay;     /* λ ≥ 0: loss += λ/2·ΣW², grad += λW (weights only). Default 0.    */
     float clip_norm;        /* clip the global L2 norm of the gradient to this; 0 = off.        */
-    float dropout;          /* inverted-dropout rate in [0, 1) on hidden layers. Default 0.     */
+    float dropout;          /* shorthand: inverted-dropout rate in [0, 1) after each hidden
+                               layer. 0 with a layer list (dropout is a layer there). Default 0. */
     float flood;            /* Flooding level b ≥ 0; 0 = off. Default 0.                        */
     uint32_t seed;          /* seeds every random choice of this net. Default 42.               */
     nn_optimizer_spec opt;
     nn_schedule_spec schedule;
+    /* the layer list (appended, so the fields above keep their offsets) */
+    int32_t input[3];       /* input shape (height, width, channels), each >= 1, when n_items
+                               > 0; zeros for the shorthand                                     */
+    int32_t n_items;        /* layers in items: 0 = the MLP shorthand above, else 1..NN_MAX_ITEMS */
+    nn_layer items[NN_MAX_ITEMS]; /* the layers, input side first; the last is dense            */
 } nn_spec;
 
-/** @return a spec with every default above, n_layers = 0 (the caller sets the sizes). */
+/** @return a spec with every default above, n_layers = 0 and n_items = 0 (the caller sets the
+ *  sizes or the layer list). */
 NN_API nn_spec nn_spec_default(void);
 
 /** Judge a spec exactly as nn_net_create does, without allocating anything.
- * @param param_count  optional: receives the number of f32 parameters Σ(in + 1)·out of the
- *                     net the spec describes; 0 on failure
+ * @param param_count  optional: receives the number of f32 parameters of the net the spec
+ *                     describes (Σ(in + 1)·out for an MLP); 0 on failure
  * @param err          optional: receives nn_net_create's message on failure
  * @return NN_OK or NN_ERR_ARG (a field is invalid). nn_net_create may still fail with
  *         NN_ERR_NOMEM for a valid spec. */
@@ -220,8 +297,9 @@ NN_API nn_status nn_net_set_schedule(nn_net *net, const nn_schedule_spec *schedu
 /** @return the number of f32 parameters (all weights and biases). */
 NN_API size_t nn_param_count(const nn_net *net);
 
-/** @return the parameter block: for each layer l in order, W_l (in_l, out_l) row-major then
- *  b_l (out_l). Owned by the net; valid until nn_net_free. Writing to it changes the model. */
+/** @return the parameter block: for each dense or conv2d layer in order, its W row-major then
+ *  its b (see "networks as layer lists"; for an MLP W_l (in_l, out_l), b_l (out_l)). Owned by
+ *  the net; valid until nn_net_free. Writing to it changes the model. */
 NN_API float *nn_params(nn_net *net);
 
 /** @return the gradient block of the last training step or gradient computation, laid out

@@ -143,6 +143,10 @@ nn_status nn_model_save(nn_net *net, int checkpoint, uint8_t *dst, size_t cap) {
         return NN_ERR_ARG;
     if (!dst)
         return nn_net_fail(net, NN_ERR_ARG, "dst is NULL");
+    if (net->spec.n_items > 0)
+        return nn_net_fail(net, NN_ERR_ARG, "this net is a layer list; model files hold only "
+                                            "MLP specs for now (format version 2, for layer "
+                                            "lists, is not written yet)");
     const size_t need = nn_model_size(net, checkpoint);
     if (cap < need)
         return nn_net_fail(net, NN_ERR_CAPACITY, "dst holds %zu bytes; the %s needs %zu", cap,

@@ -1,12 +1,13 @@
 /*
- * network.c — the nn_net lifecycle, its memory blocks, forward/backward over a batch, the
- * chunked training loop, predict and evaluate.
- * Sizes: B batch rows, L dense layers, P parameters; layer l maps in_l = layers[l] units to
- * out_l = layers[l + 1] units.
+ * network.c — specs and their layer lists, the nn_net lifecycle, its memory blocks,
+ * forward/backward over a batch, the chunked training loop, predict and evaluate.
+ * Sizes: B batch rows, L layers (the shorthand expanded), P parameters; layer l maps I values
+ * of each row to O values (nn_unit), tensors NHWC.
  */
 #include "kernels.h"
 #include "nn_internal.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,17 +59,319 @@ static uint64_t spec_params(const nn_spec *s) {
 /* v in [lo, hi) and finite */
 static int in_unit(float v) { return is_finite(v) && v >= 0.0f && v < 1.0f; }
 
+/* ---- layer lists ------------------------------------------------------------------------ */
+
+static const char *const LAYER_NAMES[NN_LAYER_COUNT] = {
+    "dense", "conv2d", "maxpool2d", "avgpool2d", "flatten", "dropout",
+};
+
+/* The parameter p of the hidden activation in the shorthand: leaky_relu's slope, hswish's
+ * width, ELU's α (1, as in PyTorch, Keras and ONNX: the shorthand has no field for it). */
+static float act_param(const nn_spec *s) {
+    switch (s->activation) {
+    case NN_ACT_LEAKY_RELU: return s->leaky_slope;
+    case NN_ACT_HSWISH: return s->hswish_n;
+    case NN_ACT_ELU: return 1.0f;
+    default: return 0.0f;   /* unused */
+    }
+}
+
+/* workspace floats per row of layer u: its outputs (dense, conv2d: z and a; dropout: a and
+ * the mask; maxpool: a and the argmax; avgpool: a; flatten: none) */
+static uint64_t unit_row(const nn_unit *u) {
+    switch (u->type) {
+    case NN_LAYER_DENSE:
+    case NN_LAYER_CONV2D:
+    case NN_LAYER_MAXPOOL2D:
+    case NN_LAYER_DROPOUT: return 2 * (uint64_t)u->O;
+    case NN_LAYER_AVGPOOL2D: return (uint64_t)u->O;
+    default: return 0;
+    }
+}
+
+/* the rest of a row's workspace: the input, the im2col matrix of the largest conv2d, the two
+ * gradient buffers of the widest layer, targets and labels */
+static uint64_t shared_row(const nn_unit *u, int L, int inputs) {
+    uint64_t cols = 0, widest = (uint64_t)inputs;
+    for (int l = 0; l < L; l++) {
+        if (u[l].type == NN_LAYER_CONV2D) {
+            const uint64_t n = (uint64_t)u[l].g.OH * u[l].g.OW * u[l].g.KH * u[l].g.KW *
+                               u[l].g.C;
+            cols = n > cols ? n : cols;
+        }
+        widest = (uint64_t)u[l].O > widest ? (uint64_t)u[l].O : widest;
+    }
+    return (uint64_t)inputs + cols + 2 * widest + (uint64_t)u[L - 1].O + 1;
+}
+
+/* a dense layer of O outputs on input (H, W, C) (flattened, NHWC order), activation act */
+static void dense_unit(nn_unit *u, int H, int W, int C, int O, int act, float p) {
+    memset(u, 0, sizeof *u);
+    u->type = NN_LAYER_DENSE;
+    u->act = act;
+    u->p = p;
+    u->H = H;
+    u->W = W;
+    u->C = C;
+    u->I = H * W * C;
+    u->OH = u->OW = 1;
+    u->OC = u->O = O;
+    u->nw = (size_t)u->I * (size_t)O;
+}
+
+/* the activation parameter of item it at index l: checked, the default resolved */
+static nn_status item_param(const nn_spec *s, const nn_layer *it, int l, float *p,
+                            nn_status bad, nn_error *err) {
+    const float v = it->act_param;
+    const char *name = LAYER_NAMES[it->type];
+    if (!is_finite(v))
+        return nn_fail(err, bad, "layer %d (%s): act_param %g must be finite", l, name,
+                       (double)v);
+    switch (it->activation) {
+    case NN_ACT_LEAKY_RELU:
+        if (fabsf(v) > 1.0f)
+            return nn_fail(err, bad, "layer %d (%s): act_param %g (the leaky_relu slope) must "
+                                     "be in [-1, 1]", l, name, (double)v);
+        *p = v != 0.0f ? v : s->leaky_slope;
+        return NN_OK;
+    case NN_ACT_HSWISH:
+    case NN_ACT_ELU:
+        if (v < 0.0f)
+            return nn_fail(err, bad, "layer %d (%s): act_param %g (the %s) must be > 0 (0 = "
+                                     "the default)", l, name, (double)v,
+                           it->activation == NN_ACT_ELU ? "elu alpha" : "hswish n");
+        *p = v != 0.0f ? v : it->activation == NN_ACT_ELU ? 1.0f : s->hswish_n;
+        return NN_OK;
+    default:
+        if (v != 0.0f)
+            return nn_fail(err, bad, "layer %d (%s): act_param %g must be 0: activation %d "
+                                     "has no parameter", l, name, (double)v,
+                           (int)it->activation);
+        *p = 0.0f;
+        return NN_OK;
+    }
+}
+
+/* the fields a layer type does not use are 0 */
+static nn_status unused_zero(const nn_layer *it, int l, nn_status bad, nn_error *err) {
+    const int t = it->type;
+    const int conv = t == NN_LAYER_CONV2D, pool = t == NN_LAYER_MAXPOOL2D ||
+                                                  t == NN_LAYER_AVGPOOL2D;
+    const int window = conv || pool, act = conv || t == NN_LAYER_DENSE;
+    const struct {
+        const char *name;
+        int used;
+        double value;
+    } f[] = {
+        {"units", act, it->units},
+        {"kernel_h", window, it->kernel_h},
+        {"kernel_w", window, it->kernel_w},
+        {"stride_h", window, it->stride_h},
+        {"stride_w", window, it->stride_w},
+        {"padding", window, it->padding},
+        {"activation", act, it->activation},
+        {"act_param", act, it->act_param},
+        {"rate", t == NN_LAYER_DROPOUT, it->rate},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (!f[i].used && f[i].value != 0.0)
+            return nn_fail(err, bad, "layer %d (%s): %s %g must be 0 (a %s layer does not use "
+                                     "it)", l, LAYER_NAMES[t], f[i].name, f[i].value,
+                           LAYER_NAMES[t]);
+    return NN_OK;
+}
+
+/* the layer list of s (n_items > 0): each item checked against the shape before it */
+static nn_status list_units(const nn_spec *s, nn_unit *u, uint64_t *P, uint64_t *row,
+                            nn_status bad, nn_error *err) {
+    const char *const dims[3] = {"height", "width", "channels"};
+    for (int i = 0; i < 3; i++)
+        if (s->input[i] < 1 || s->input[i] > NN_MAX_UNITS)
+            return nn_fail(err, bad, "input %s %d is not allowed (1..%d)", dims[i],
+                           (int)s->input[i], NN_MAX_UNITS);
+    if ((uint64_t)s->input[0] * s->input[1] * s->input[2] > NN_MAX_UNITS * (uint64_t)256)
+        return nn_fail(err, bad, "input %dx%dx%d has more than %d values", (int)s->input[0],
+                       (int)s->input[1], (int)s->input[2], NN_MAX_UNITS * 256);
+    int H = s->input[0], W = s->input[1], C = s->input[2];
+    const int inputs = H * W * C;
+    int image = 1;          /* the input of the next layer is an image (not after dense/flatten) */
+    const char *flat_by = NULL;
+    uint64_t params = 0, per_row = 0;
+    const int n = s->n_items;
+    for (int l = 0; l < n; l++) {
+        const nn_layer *it = &s->items[l];
+        nn_unit *v = &u[l];
+        if (it->type < 0 || it->type >= NN_LAYER_COUNT)
+            return nn_fail(err, bad, "layer %d: type %d is unknown (0..%d)", l, (int)it->type,
+                           NN_LAYER_COUNT - 1);
+        const char *name = LAYER_NAMES[it->type];
+        nn_status st = unused_zero(it, l, bad, err);
+        if (st != NN_OK)
+            return st;
+        if (l == n - 1 && it->type != NN_LAYER_DENSE)
+            return nn_fail(err, bad, "layer %d (%s) is the last; the last layer must be dense "
+                                     "(its units are the outputs)", l, name);
+        const int act = it->type == NN_LAYER_DENSE || it->type == NN_LAYER_CONV2D;
+        float p = 0.0f;
+        if (act) {
+            if (it->units < 1 || it->units > NN_MAX_UNITS)
+                return nn_fail(err, bad, "layer %d (%s): units %d is not allowed (1..%d)", l,
+                               name, (int)it->units, NN_MAX_UNITS);
+            if (l == n - 1 && (it->activation != 0 || it->act_param != 0.0f))
+                return nn_fail(err, bad, "layer %d (dense): activation %d and act_param %g "
+                                         "must be 0 in the last layer (spec.output applies)",
+                               l, (int)it->activation, (double)it->act_param);
+            if (it->activation < 0 || it->activation >= NN_ACT_COUNT)
+                return nn_fail(err, bad, "layer %d (%s): activation %d is unknown", l, name,
+                               (int)it->activation);
+            if ((st = item_param(s, it, l, &p, bad, err)) != NN_OK)
+                return st;
+        }
+        memset(v, 0, sizeof *v);
+        switch (it->type) {
+        case NN_LAYER_DENSE:
+            dense_unit(v, H, W, C, it->units, l == n - 1 ? -1 : it->activation, p);
+            params += (uint64_t)v->I * (uint64_t)v->O + (uint64_t)v->O;
+            break;
+        case NN_LAYER_CONV2D:
+        case NN_LAYER_MAXPOOL2D:
+        case NN_LAYER_AVGPOOL2D: {
+            if (!image)
+                return nn_fail(err, bad, "layer %d (%s): its input is not an image (layer %s "
+                                         "made it (1, 1, %d)); a %s goes before any dense or "
+                                         "flatten", l, name, flat_by, C, name);
+            nn_error e;
+            if (nn_window_init(&v->g, H, W, C, it->kernel_h, it->kernel_w, it->stride_h,
+                               it->stride_w, it->padding, &e) != NN_OK)
+                return nn_fail(err, bad, "layer %d (%s) on a %dx%dx%d input: %s", l, name, H,
+                               W, C, e.message);
+            v->type = it->type;
+            v->H = H;
+            v->W = W;
+            v->C = C;
+            v->I = H * W * C;
+            v->OH = v->g.OH;
+            v->OW = v->g.OW;
+            v->OC = it->type == NN_LAYER_CONV2D ? it->units : C;
+            v->act = it->type == NN_LAYER_CONV2D ? it->activation : -1;
+            v->p = p;
+            const uint64_t O = (uint64_t)v->OH * v->OW * v->OC;
+            if (O > (uint64_t)NN_MAX_UNITS * 256)
+                return nn_fail(err, bad, "layer %d (%s): its output %dx%dx%d has more than %d "
+                                         "values", l, name, v->OH, v->OW, v->OC,
+                               NN_MAX_UNITS * 256);
+            v->O = (int)O;
+            if (it->type == NN_LAYER_CONV2D) {
+                /* in 64 bits: size_t is 32 in wasm, and the cap below is checked on this */
+                const uint64_t nw = (uint64_t)it->kernel_h * (uint64_t)it->kernel_w *
+                                    (uint64_t)C * (uint64_t)it->units;
+                v->nw = (size_t)nw;     /* exact whenever the cap passes */
+                params += nw + (uint64_t)it->units;
+            }
+            break;
+        }
+        case NN_LAYER_FLATTEN:
+        case NN_LAYER_DROPOUT:
+            v->type = it->type;
+            v->act = -1;
+            v->H = H;
+            v->W = W;
+            v->C = C;
+            v->I = v->O = H * W * C;
+            if (it->type == NN_LAYER_FLATTEN) {
+                v->OH = v->OW = 1;
+                v->OC = v->O;
+            } else {
+                if (!in_unit(it->rate))
+                    return nn_fail(err, bad, "layer %d (dropout): rate %g must be in [0, 1)",
+                                   l, (double)it->rate);
+                v->rate = it->rate;
+                v->OH = H;
+                v->OW = W;
+                v->OC = C;
+            }
+            break;
+        }
+        if (params > MAX_PARAMS)
+            return nn_fail(err, bad, "layer %d (%s): %llu parameters up to here are too many "
+                                     "(at most %llu)", l, name, (unsigned long long)params,
+                           (unsigned long long)MAX_PARAMS);
+        per_row += unit_row(v);
+        const uint64_t total = per_row + shared_row(u, l + 1, inputs);
+        if (total > MAX_WORKSPACE)
+            return nn_fail(err, bad, "layer %d (%s): one input row needs %llu floats of "
+                                     "workspace up to here (at most %llu)", l, name,
+                           (unsigned long long)total, (unsigned long long)MAX_WORKSPACE);
+        if (it->type == NN_LAYER_DENSE || it->type == NN_LAYER_FLATTEN) {
+            image = 0;
+            flat_by = it->type == NN_LAYER_DENSE ? "dense" : "flatten";
+        }
+        H = v->OH;
+        W = v->OW;
+        C = v->OC;
+    }
+    *P = params;
+    *row = per_row + shared_row(u, n, inputs);
+    return NN_OK;
+}
+
+nn_status nn_spec_units(const nn_spec *s, nn_unit *u, int *L, uint64_t *P, uint64_t *row,
+                        nn_status bad, nn_error *err) {
+    if (s->n_items > 0) {
+        *L = s->n_items;
+        return list_units(s, u, P, row, bad, err);
+    }
+    /* the shorthand: dense layers, each hidden one followed by dropout when it is on */
+    int n = 0;
+    uint64_t per_row = 0;
+    const int last = s->n_layers - 2;
+    for (int l = 0; l <= last; l++) {
+        dense_unit(&u[n], 1, 1, s->layers[l], s->layers[l + 1], l < last ? s->activation : -1,
+                   l < last ? act_param(s) : 0.0f);
+        per_row += unit_row(&u[n++]);
+        if (l < last && s->dropout > 0.0f) {
+            nn_unit *d = &u[n++];
+            memset(d, 0, sizeof *d);
+            d->type = NN_LAYER_DROPOUT;
+            d->act = -1;
+            d->rate = s->dropout;
+            d->H = d->W = d->OH = d->OW = 1;
+            d->C = d->OC = d->I = d->O = s->layers[l + 1];
+            per_row += unit_row(d);
+        }
+    }
+    *L = n;
+    *P = spec_params(s);
+    *row = per_row + shared_row(u, n, s->layers[0]);
+    return NN_OK;
+}
+
 nn_status nn_spec_check(const nn_spec *s, nn_status bad, nn_error *err) {
     if (!s)
         return nn_fail(err, NN_ERR_ARG, "spec is NULL");
-    if (s->n_layers < 2 || s->n_layers > NN_MAX_LAYERS)
+    const int list = s->n_items != 0;
+    if (s->n_items < 0 || s->n_items > NN_MAX_ITEMS)
+        return nn_fail(err, bad, "n_items is %d; it must be 0 (the MLP shorthand) or 1..%d",
+                       (int)s->n_items, NN_MAX_ITEMS);
+    if (list && s->n_layers != 0)
+        return nn_fail(err, bad, "n_layers is %d with a layer list of %d; it must be 0 (the "
+                                 "layer list replaces the shorthand)",
+                       (int)s->n_layers, (int)s->n_items);
+    if (list && s->dropout != 0.0f)
+        return nn_fail(err, bad, "dropout %g must be 0 with a layer list (dropout is a layer "
+                                 "there)", (double)s->dropout);
+    if (!list && (s->input[0] || s->input[1] || s->input[2]))
+        return nn_fail(err, bad, "input %dx%dx%d must be 0x0x0 without a layer list (the "
+                                 "shorthand's input is layers[0])", (int)s->input[0],
+                       (int)s->input[1], (int)s->input[2]);
+    if (!list && (s->n_layers < 2 || s->n_layers > NN_MAX_LAYERS))
         return nn_fail(err, bad, "n_layers is %d; it must be 2..%d (input and output included)",
                        (int)s->n_layers, NN_MAX_LAYERS);
-    for (int l = 0; l < s->n_layers; l++)
+    for (int l = 0; !list && l < s->n_layers; l++)
         if (s->layers[l] < 1 || s->layers[l] > NN_MAX_UNITS)
             return nn_fail(err, bad, "layer %d: size %d is not allowed (1..%d)", l,
                            (int)s->layers[l], NN_MAX_UNITS);
-    const uint64_t P = spec_params(s);
+    const uint64_t P = list ? 0 : spec_params(s);
     if (P > MAX_PARAMS)
         return nn_fail(err, bad, "%llu parameters are too many (at most %llu)",
                        (unsigned long long)P, (unsigned long long)MAX_PARAMS);
@@ -80,7 +383,20 @@ nn_status nn_spec_check(const nn_spec *s, nn_status bad, nn_error *err) {
         return nn_fail(err, bad, "loss %d is unknown", (int)s->loss);
     if (s->init < 0 || s->init >= NN_INIT_COUNT)
         return nn_fail(err, bad, "init %d is unknown", (int)s->init);
-    const int outputs = s->layers[s->n_layers - 1];
+    if (list) {             /* the layers, once the defaults their activations take are known */
+        if (!(is_finite(s->leaky_slope) && fabsf(s->leaky_slope) <= 1.0f))
+            return nn_fail(err, bad, "leaky_slope %g must be in [-1, 1]",
+                           (double)s->leaky_slope);
+        if (!(is_finite(s->hswish_n) && s->hswish_n > 0.0f))
+            return nn_fail(err, bad, "hswish_n %g must be finite and > 0", (double)s->hswish_n);
+        nn_unit u[NN_MAX_ITEMS];
+        int L;
+        uint64_t Pl, row;
+        const nn_status st = nn_spec_units(s, u, &L, &Pl, &row, bad, err);
+        if (st != NN_OK)
+            return st;
+    }
+    const int outputs = list ? s->items[s->n_items - 1].units : s->layers[s->n_layers - 1];
     if (s->output == NN_OUT_SOFTMAX && outputs < 2)
         return nn_fail(err, bad, "softmax output needs at least 2 outputs, got %d", outputs);
     if (s->loss == NN_LOSS_CROSS_ENTROPY && s->output == NN_OUT_IDENTITY)
@@ -134,8 +450,13 @@ nn_status nn_spec_validate(const nn_spec *spec, size_t *param_count, nn_error *e
     if (param_count)
         *param_count = 0;
     nn_status st = nn_spec_check(spec, NN_ERR_ARG, err);
-    if (st == NN_OK && param_count)
-        *param_count = (size_t)spec_params(spec);
+    if (st == NN_OK && param_count) {
+        nn_unit u[NN_MAX_ITEMS];
+        int L;
+        uint64_t P, row;
+        nn_spec_units(spec, u, &L, &P, &row, NN_ERR_ARG, err);
+        *param_count = (size_t)P;
+    }
     return st;
 }
 
@@ -146,26 +467,39 @@ nn_status nn_net_alloc(const nn_spec *spec, nn_net **out, nn_error *err) {
     if (!net)
         return nn_fail(err, NN_ERR_NOMEM, "out of memory for the network");
     net->spec = *spec;
-    net->L = spec->n_layers - 1;
-    size_t P = 0;
+    if (spec->n_items == 0)     /* the shorthand ignores the list: keep no leftovers of it */
+        memset(net->spec.items, 0, sizeof net->spec.items);
+    uint64_t P64, row;
+    nn_spec_units(spec, net->u, &net->L, &P64, &row, NN_ERR_ARG, err);
+    size_t P = 0, wt = 1;
+    net->first_param = -1;
+    net->last_conv = -1;
     for (int l = 0; l < net->L; l++) {
+        const nn_unit *u = &net->u[l];
         net->w_off[l] = P;
-        P += (size_t)spec->layers[l] * (size_t)spec->layers[l + 1];
+        P += u->nw;
         net->b_off[l] = P;
-        P += (size_t)spec->layers[l + 1];
+        if (u->nw) {
+            P += (size_t)u->OC;
+            /* Wᵀ for the input gradient, which the first layer with parameters skips */
+            if (net->first_param >= 0 && u->nw > wt)
+                wt = u->nw;
+            if (net->first_param < 0)
+                net->first_param = l;
+        }
+        if (u->type == NN_LAYER_CONV2D)
+            net->last_conv = l;
     }
+    assert(P == P64);
     net->P = P;
+    net->inputs = net->u[0].I;
+    net->outputs = net->u[net->L - 1].O;
     net->n_state = nn_opt_state_count(spec->opt.type);
     const size_t k = 1 + (size_t)net->n_state;
     net->params = calloc(P, sizeof(float));
     net->grads = calloc(P, sizeof(float));
     net->state = net->n_state ? calloc((size_t)net->n_state * P, sizeof(float)) : NULL;
     net->backup = calloc(k * P, sizeof(float));
-    size_t wt = 1;
-    for (int l = 1; l < net->L; l++) {
-        const size_t n = (size_t)spec->layers[l] * (size_t)spec->layers[l + 1];
-        wt = n > wt ? n : wt;
-    }
     net->wt = malloc(wt * sizeof(float));
     net->perm_epoch = -1;
     if (!net->params || !net->grads || (net->n_state && !net->state) || !net->backup ||
@@ -179,17 +513,21 @@ nn_status nn_net_alloc(const nn_spec *spec, nn_net **out, nn_error *err) {
     return NN_OK;
 }
 
-/* W ~ N(0, σ²) with σ = init_std, 1/√fan_in (Xavier) or √(2/fan_in) (He); biases zero */
+/* W ~ N(0, σ²) with σ = init_std, 1/√fan_in (Xavier) or √(2/fan_in) (He), layer by layer in
+ * order; fan_in = I for dense, KH·KW·C for conv2d; biases zero */
 static void init_params(nn_net *net) {
     for (int l = 0; l < net->L; l++) {
-        const int I = net->spec.layers[l], O = net->spec.layers[l + 1];
+        const nn_unit *u = &net->u[l];
+        if (!u->nw)
+            continue;
+        const int fan_in = u->type == NN_LAYER_CONV2D ? u->g.KH * u->g.KW * u->g.C : u->I;
         double std = net->spec.init_std;
         if (net->spec.init == NN_INIT_XAVIER)
-            std = 1.0 / sqrt((double)I);
+            std = 1.0 / sqrt((double)fan_in);
         else if (net->spec.init == NN_INIT_HE)
-            std = sqrt(2.0 / I);
+            std = sqrt(2.0 / fan_in);
         float *W = net->params + net->w_off[l];
-        for (size_t i = 0; i < (size_t)I * O; i++)
+        for (size_t i = 0; i < u->nw; i++)
             W[i] = (float)(std * nn_rng_gauss(&net->rng));
     }
 }
@@ -250,18 +588,19 @@ const float *nn_grads(const nn_net *net) { return net->grads; }
 nn_status nn_ensure_workspace(nn_net *net, int32_t rows) {
     if (rows <= net->ws_rows)
         return NN_OK;
-    const nn_spec *s = &net->spec;
-    const int drop = s->dropout > 0.0f;
-    uint64_t per_row = (uint64_t)s->layers[0];     /* a[0] */
-    uint64_t widest = (uint64_t)s->layers[0];
+    /* per row: a[0], each layer's tensors (unit_row), the shared im2col matrix, two gradient
+     * buffers of the widest layer, targets and labels */
+    uint64_t per_row = 0, cols = 0, widest = (uint64_t)net->inputs;
     for (int l = 0; l < net->L; l++) {
-        const uint64_t O = (uint64_t)s->layers[l + 1];
-        per_row += 2 * O;                           /* z[l] and a[l+1] */
-        if (drop && l < net->L - 1)
-            per_row += 2 * O;                       /* h[l] and mask[l] */
-        widest = O > widest ? O : widest;
+        const nn_unit *u = &net->u[l];
+        per_row += unit_row(u);
+        if (u->type == NN_LAYER_CONV2D) {
+            const uint64_t n = nn_conv2d_cols_size(&u->g, 1);
+            cols = n > cols ? n : cols;
+        }
+        widest = (uint64_t)u->O > widest ? (uint64_t)u->O : widest;
     }
-    per_row += 2 * widest + (uint64_t)s->layers[net->L] + 1; /* d_a, d_z, tgt, lab */
+    per_row += (uint64_t)net->inputs + cols + 2 * widest + (uint64_t)net->outputs + 1;
     if (per_row * (uint64_t)rows > MAX_WORKSPACE)
         return nn_net_fail(net, NN_ERR_NOMEM, "a workspace of %d rows would need %llu floats",
                            (int)rows, (unsigned long long)(per_row * (uint64_t)rows));
@@ -275,36 +614,58 @@ nn_status nn_ensure_workspace(nn_net *net, int32_t rows) {
     const size_t R = (size_t)rows;
     float *p = ws;
     net->a[0] = p;
-    p += R * (size_t)s->layers[0];
+    p += R * (size_t)net->inputs;
     for (int l = 0; l < net->L; l++) {
-        const size_t O = (size_t)s->layers[l + 1];
-        net->z[l] = p;
-        p += R * O;
-        net->a[l + 1] = p;
-        p += R * O;
-        net->h[l] = net->a[l + 1];
+        const nn_unit *u = &net->u[l];
+        const size_t O = R * (size_t)u->O;
+        net->z[l] = NULL;
         net->mask[l] = NULL;
-        if (drop && l < net->L - 1) {
-            net->h[l] = p;
-            p += R * O;
+        net->arg[l] = NULL;
+        net->a[l + 1] = net->a[l];      /* flatten: its input (nn_forward sets it again) */
+        switch (u->type) {
+        case NN_LAYER_DENSE:
+        case NN_LAYER_CONV2D:
+            net->z[l] = p;
+            p += O;
+            net->a[l + 1] = p;
+            p += O;
+            break;
+        case NN_LAYER_MAXPOOL2D:
+            net->a[l + 1] = p;
+            p += O;
+            net->arg[l] = (int32_t *)p; /* int32 and float share size and alignment */
+            p += O;
+            break;
+        case NN_LAYER_AVGPOOL2D:
+            net->a[l + 1] = p;
+            p += O;
+            break;
+        case NN_LAYER_DROPOUT:
+            net->a[l + 1] = p;
+            p += O;
             net->mask[l] = p;
-            p += R * O;
+            p += O;
+            break;
+        default:
+            break;
         }
     }
+    net->cols = p;
+    p += R * (size_t)cols;
     net->d_a = p;
     p += R * (size_t)widest;
     net->d_z = p;
     p += R * (size_t)widest;
     net->tgt = p;
-    p += R * (size_t)s->layers[net->L];
-    net->lab = (int32_t *)p;   /* int32 and float share size and alignment */
+    p += R * (size_t)net->outputs;
+    net->lab = (int32_t *)p;
     return NN_OK;
 }
 
 /* ---- one batch: gather, forward, objective, backward ------------------------------------- */
 
 void nn_gather(nn_net *net, const nn_data *d, const int32_t *idx, int32_t first, int B) {
-    const int I = d->cols, O = net->spec.layers[net->L];
+    const int I = d->cols, O = net->outputs;
     net->use_labels = d->labels != NULL;
     for (int r = 0; r < B; r++) {
         const size_t src = (size_t)(idx ? idx[r] : first + r);
@@ -321,48 +682,56 @@ void nn_gather(nn_net *net, const nn_data *d, const int32_t *idx, int32_t first,
     }
 }
 
-/* The parameter p of the hidden activation: leaky_relu's slope, hswish's width, ELU's α.
- * The spec has one field per parameter; ELU has none yet, so its α is the default 1 (as in
- * PyTorch, Keras and ONNX). Per-layer parameters come with the layer list (issue #13). */
-static float act_param(const nn_spec *s) {
-    switch (s->activation) {
-    case NN_ACT_LEAKY_RELU: return s->leaky_slope;
-    case NN_ACT_HSWISH: return s->hswish_n;
-    case NN_ACT_ELU: return 1.0f;
-    default: return 0.0f;   /* unused */
-    }
-}
-
-/* z_l = a_l·W_l + b_l; a_{l+1} = f(z_l) (with dropout when training) or output(z_last) */
+/* layer by layer: z = x·W + b (dense) or conv(x, W) + b (conv2d), then a = f(z), or
+ * output(z) for the last layer; pools; dropout when training; flatten passes its input on */
 void nn_forward(nn_net *net, int B, int train) {
     const nn_spec *s = &net->spec;
-    const float p = act_param(s);
+    net->dropped = train != 0;
     for (int l = 0; l < net->L; l++) {
-        const int I = s->layers[l], O = s->layers[l + 1];
-        const size_t n = (size_t)B * O;
-        nn_dense_forward(net->z[l], net->a[l], net->params + net->w_off[l],
-                         net->params + net->b_off[l], B, I, O);
-        if (l == net->L - 1) {
-            nn_output_forward(s->output, net->a[l + 1], net->z[l], B, O);
-        } else if (net->mask[l]) {
-            nn_act_ops[s->activation].forward(net->h[l], net->z[l], n, p);
-            if (train)
-                nn_dropout_forward(net->a[l + 1], net->mask[l], net->h[l], n, s->dropout,
-                                   &net->rng);
+        const nn_unit *u = &net->u[l];
+        const float *x = net->a[l];
+        float *y = net->a[l + 1];
+        const size_t n = (size_t)B * (size_t)u->O;
+        const float *W = net->params + net->w_off[l], *b = net->params + net->b_off[l];
+        switch (u->type) {
+        case NN_LAYER_DENSE:
+        case NN_LAYER_CONV2D:
+            if (u->type == NN_LAYER_DENSE)
+                nn_dense_forward(net->z[l], x, W, b, B, u->I, u->O);
             else
-                memcpy(net->a[l + 1], net->h[l], n * sizeof(float));
-        } else {
-            nn_act_ops[s->activation].forward(net->a[l + 1], net->z[l], n, p);
+                nn_conv2d_forward(net->z[l], net->cols, x, W, b, &u->g, u->OC, B);
+            if (l == net->L - 1)
+                nn_output_forward(s->output, y, net->z[l], B, u->O);
+            else
+                nn_act_ops[u->act].forward(y, net->z[l], n, u->p);
+            break;
+        case NN_LAYER_MAXPOOL2D:
+            nn_maxpool2d_forward(y, net->arg[l], x, &u->g, B);
+            break;
+        case NN_LAYER_AVGPOOL2D:
+            nn_avgpool2d_forward(y, x, &u->g, B);
+            break;
+        case NN_LAYER_FLATTEN:
+            net->a[l + 1] = net->a[l];
+            break;
+        case NN_LAYER_DROPOUT:
+            if (train == 1)
+                nn_dropout_forward(y, net->mask[l], x, n, u->rate, &net->rng);
+            else if (train == 2)
+                for (size_t i = 0; i < n; i++)
+                    y[i] = x[i] * net->mask[l][i];
+            else
+                memcpy(y, x, n * sizeof(float));
+            break;
         }
     }
 }
 
 double nn_objective(nn_net *net, int B, float *flood_sign) {
     const nn_spec *s = &net->spec;
-    const int O = s->layers[net->L];
     const int32_t *lab = net->use_labels ? net->lab : NULL;
     double L = nn_loss_sum(s->loss, s->output, net->z[net->L - 1], net->a[net->L], lab,
-                           net->tgt, B, O) / B;
+                           net->tgt, B, net->outputs) / B;
     L += nn_decay_loss(net);
     *flood_sign = 1.0f;
     if (s->flood > 0.0f) {      /* Flooding: |L − b| + b, gradient flipped below b */
@@ -373,26 +742,55 @@ double nn_objective(nn_net *net, int B, float *flood_sign) {
     return L;
 }
 
-/* grads = ∂objective/∂params: loss at the logits, then each layer back to the first */
+/* grads = ∂objective/∂params: the loss at the last layer's logits, then each layer back to
+ * the first with parameters. g holds the gradient of layer l's output (of its pre-activation
+ * once the activation's derivative is applied); each layer writes its input's into the other
+ * buffer, and the two swap. */
 void nn_backward(nn_net *net, int B, float flood_sign) {
     const nn_spec *s = &net->spec;
-    const float p = act_param(s);
     const int32_t *lab = net->use_labels ? net->lab : NULL;
     memset(net->grads, 0, net->P * sizeof(float));
-    nn_loss_backward(s->loss, s->output, net->d_z, net->a[net->L], lab, net->tgt, B,
-                     s->layers[net->L], flood_sign);
-    for (int l = net->L - 1; l >= 0; l--) {
-        const int I = s->layers[l], O = s->layers[l + 1];
-        nn_dense_backward(l > 0 ? net->d_a : NULL, net->grads + net->w_off[l],
-                          net->grads + net->b_off[l], net->wt, net->d_z, net->a[l],
-                          net->params + net->w_off[l], B, I, O);
-        if (l > 0) {            /* d_z of layer l − 1 = d_a·mask·f'(z) */
-            const size_t n = (size_t)B * I;
-            if (net->mask[l - 1])
-                nn_mul(net->d_a, net->mask[l - 1], n);
-            nn_act_ops[s->activation].backward(net->d_z, net->d_a, net->z[l - 1],
-                                               net->h[l - 1], n, p);
+    float *g = net->d_z, *other = net->d_a;
+    nn_loss_backward(s->loss, s->output, g, net->a[net->L], lab, net->tgt, B, net->outputs,
+                     flood_sign);
+    for (int l = net->L - 1; l >= net->first_param; l--) {
+        const nn_unit *u = &net->u[l];
+        const float *x = net->a[l];
+        const size_t n = (size_t)B * (size_t)u->O;
+        float *dx = l > net->first_param ? other : NULL;
+        float *dW = net->grads + net->w_off[l], *db = net->grads + net->b_off[l];
+        const float *W = net->params + net->w_off[l];
+        switch (u->type) {
+        case NN_LAYER_DENSE:
+        case NN_LAYER_CONV2D:
+            if (u->act >= 0)    /* dz = dy·f'(z), in place */
+                nn_act_ops[u->act].backward(g, g, net->z[l], net->a[l + 1], n, u->p);
+            if (u->type == NN_LAYER_DENSE) {
+                nn_dense_backward(dx, dW, db, net->wt, g, x, W, B, u->I, u->O);
+            } else {
+                /* cols holds im2col(x) from forward only for the last conv2d; backward
+                 * overwrites it, so every earlier one computes its own again */
+                if (l != net->last_conv)
+                    nn_im2col(net->cols, x, &u->g, B);
+                nn_conv2d_backward(dx, dW, db, net->cols, net->wt, g, W, &u->g, u->OC, B);
+            }
+            break;
+        case NN_LAYER_MAXPOOL2D:
+            nn_maxpool2d_backward(other, g, net->arg[l], &u->g, B);
+            break;
+        case NN_LAYER_AVGPOOL2D:
+            nn_avgpool2d_backward(other, g, &u->g, B);
+            break;
+        case NN_LAYER_FLATTEN:
+            continue;           /* the same values: g stays */
+        case NN_LAYER_DROPOUT:
+            if (net->dropped)   /* the identity when the forward pass did not drop */
+                nn_mul(g, net->mask[l], n);
+            continue;
         }
+        float *t = g;
+        g = other;
+        other = t;
     }
     nn_decay_grad(net, flood_sign);
 }
@@ -402,8 +800,7 @@ void nn_backward(nn_net *net, int B, float flood_sign) {
 /* Check a data view against the net: pointers, sizes, finite inputs and targets, labels in
  * range. need_truth: labels or targets are required. */
 static nn_status check_data(nn_net *net, const nn_data *d, int need_truth) {
-    const nn_spec *s = &net->spec;
-    const int I = s->layers[0], O = s->layers[net->L];
+    const int I = net->inputs, O = net->outputs;
     if (!d)
         return nn_net_fail(net, NN_ERR_ARG, "data is NULL");
     if (!d->x == !d->x_u8)
@@ -554,7 +951,7 @@ nn_status nn_fit_steps(nn_net *net, int32_t max_steps, nn_progress *progress) {
                            (int)max_steps);
     const nn_spec *s = &net->spec;
     const size_t P = net->P, S = (size_t)net->n_state * P;
-    const int O = s->layers[net->L];
+    const int O = net->outputs;
     int epoch_end = 0;
     double batch_loss = 0.0;
     float lr = nn_schedule_lr(s, f->step);
@@ -643,11 +1040,11 @@ nn_status nn_predict(nn_net *net, const float *x, int32_t rows, float *out, size
         return NN_ERR_ARG;
     if (!x || !out)
         return nn_net_fail(net, NN_ERR_ARG, "%s is NULL", x ? "out" : "x");
-    const nn_data d = {x, NULL, NULL, NULL, rows, net->spec.layers[0]};
+    const nn_data d = {x, NULL, NULL, NULL, rows, net->inputs};
     nn_status st = check_data(net, &d, 0);
     if (st != NN_OK)
         return st;
-    const int O = net->spec.layers[net->L];
+    const int O = net->outputs;
     if ((uint64_t)rows * (uint64_t)O > cap)
         return nn_net_fail(net, NN_ERR_CAPACITY, "out holds %zu floats; %d rows need %llu",
                            cap, (int)rows, (unsigned long long)rows * (unsigned long long)O);
@@ -673,7 +1070,7 @@ nn_status nn_evaluate(nn_net *net, const nn_data *data, double *loss, double *ac
     if (st != NN_OK)
         return st;
     const nn_spec *s = &net->spec;
-    const int O = s->layers[net->L];
+    const int O = net->outputs;
     int32_t chunk;
     if ((st = chunk_rows(net, data->rows, &chunk)) != NN_OK)
         return st;

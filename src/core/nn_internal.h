@@ -104,19 +104,61 @@ typedef struct {
     int32_t *perm;          /* (rows) order of the current epoch                               */
 } nn_session;
 
+/* where a sliding window (a conv kernel or a pool) goes over an input; from nn_window_init
+ * (conv.c) */
+typedef struct {
+    int H, W, C;            /* input height, width, channels                                  */
+    int KH, KW;             /* window height and width                                        */
+    int sh, sw;             /* strides                                                        */
+    int padding;            /* NN_PAD_VALID or NN_PAD_SAME                                    */
+    int pad_top, pad_bottom, pad_left, pad_right; /* zero rows/columns around the input ('same') */
+    int OH, OW;             /* output height and width                                        */
+} nn_window;
+
+/* One layer of a built net (the shorthand expanded, or an item of the list): its type, its
+ * shapes, its activation with the parameter's default resolved. I and O count the values of
+ * one row (image) in and out, H·W·C and OH·OW·OC. */
+typedef struct {
+    int type;               /* nn_layer_type                                                   */
+    int act;                /* nn_activation of a hidden dense or conv2d; −1 for none (the last
+                               layer, which has spec.output, and the layers without one)       */
+    float p;                /* the activation's parameter                                      */
+    float rate;             /* dropout                                                         */
+    int H, W, C;            /* input shape                                                     */
+    int OH, OW, OC;         /* output shape                                                    */
+    int I, O;               /* values per row in and out                                       */
+    nn_window g;            /* conv2d and pools                                                */
+    size_t nw;              /* weights: I·O for dense, KH·KW·C·F for conv2d, else 0; the bias
+                               has O (dense) or F (conv2d) values                              */
+} nn_unit;
+
+/* The layers of a spec whose fields nn_spec_check has passed up to the layer list: the
+ * shorthand expanded (dense, with a dropout after each hidden one when spec.dropout > 0), or
+ * the list with shapes inferred and checked (messages "layer l (type): ..." into err, status
+ * bad). u holds NN_MAX_ITEMS; *L receives the count, *P the parameters, *row the workspace
+ * floats per batch row (nn_ensure_workspace's, which creation caps). */
+nn_status nn_spec_units(const nn_spec *s, nn_unit *u, int *L, uint64_t *P, uint64_t *row,
+                        nn_status bad, nn_error *err);
+
 struct nn_net {
     nn_spec spec;
-    int L;                  /* dense layers: spec.n_layers − 1                                 */
+    int L;                  /* layers (after expanding the shorthand)                          */
+    nn_unit u[NN_MAX_ITEMS];
+    int inputs, outputs;    /* values per row of the input and of the last layer               */
+    int first_param;        /* the first layer with parameters: backward stops there           */
+    int last_conv;          /* the last conv2d layer (whose im2col stays in cols), or −1       */
     size_t P;               /* parameters                                                      */
-    size_t w_off[NN_MAX_LAYERS]; /* offset of W_l (in_l, out_l) in params                      */
-    size_t b_off[NN_MAX_LAYERS]; /* offset of b_l (out_l) in params                            */
+    size_t w_off[NN_MAX_ITEMS]; /* offset of layer l's W in params (dense, conv2d)              */
+    size_t b_off[NN_MAX_ITEMS]; /* offset of its b; for the other layers both are the offset
+                                   where the next parameters start                             */
     int n_state;            /* optimizer state vectors of P floats: 0, 1 or 2                  */
 
     float *params;          /* (P)                                                             */
     float *grads;           /* (P)                                                             */
     float *state;           /* (n_state·P) optimizer state: velocity, h, or Adam's m then v    */
     float *backup;          /* ((1 + n_state)·P) params and state before the current step      */
-    float *wt;              /* scratch for one transposed weight matrix of a layer l ≥ 1       */
+    float *wt;              /* scratch for one transposed weight matrix of a layer after
+                               first_param                                                     */
     uint64_t t;             /* optimizer steps ever taken (Adam's bias correction)             */
 
     nn_rng rng;             /* init and dropout                                                */
@@ -125,16 +167,18 @@ struct nn_net {
     /* workspace for ws_rows rows, one allocation: */
     int32_t ws_rows;
     float *ws;
-    float *z[NN_MAX_LAYERS];    /* z[l] (B, out_l) pre-activation of layer l                   */
-    float *a[NN_MAX_LAYERS + 1];/* a[0] (B, I) the batch input; a[l+1] (B, out_l) activation   */
-    float *h[NN_MAX_LAYERS];    /* h[l] (B, out_l) f(z[l]) before dropout; equals a[l+1] when
-                                   dropout is off                                              */
-    float *mask[NN_MAX_LAYERS]; /* (B, out_l) dropout multipliers of hidden layer l            */
-    float *d_a;             /* (B, max units) gradient w.r.t. an activation                    */
-    float *d_z;             /* (B, max units) gradient w.r.t. a pre-activation                 */
+    float *z[NN_MAX_ITEMS];     /* (B, O) pre-activation of a dense or conv2d layer l       */
+    float *a[NN_MAX_ITEMS + 1]; /* a[0] (B, inputs) the batch input; a[l+1] (B, O) the output
+                                   of layer l (a flatten's is its input: set by nn_forward)    */
+    float *mask[NN_MAX_ITEMS];  /* (B, O) multipliers of a dropout layer                       */
+    int32_t *arg[NN_MAX_ITEMS]; /* (B, O) the argmax of a maxpool2d layer                      */
+    float *cols;            /* the im2col workspace, shared by the conv2d layers: the largest  */
+    float *d_a;             /* (B, widest) gradients of one layer's output or input            */
+    float *d_z;             /* (B, widest) the other of the pair                               */
     float *tgt;             /* (B, outputs) targets of the batch                               */
     int32_t *lab;           /* (B) labels of the gathered batch                                */
     int use_labels;         /* the gathered batch has labels (lab), not targets (tgt)          */
+    int dropped;            /* the last nn_forward applied dropout masks (backward uses them)  */
 
     nn_session fit;
     int32_t perm_epoch;     /* epoch whose permutation fit.perm holds, −1 for none            */
@@ -179,17 +223,6 @@ void nn_dropout_forward(float *a, float *mask, const float *h, size_t n, float r
  * nothing here allocates. B·OH·OW·max(F, KH·KW·C) and B·H·W·C must not pass INT_MAX (the
  * GEMM takes int sizes): the caller's bound on B. */
 
-enum { NN_PAD_VALID = 0, NN_PAD_SAME = 1 };
-
-/* where a sliding window (a conv kernel or a pool) goes over an input; from nn_window_init */
-typedef struct {
-    int H, W, C;            /* input height, width, channels                                  */
-    int KH, KW;             /* window height and width                                        */
-    int sh, sw;             /* strides                                                        */
-    int padding;            /* NN_PAD_VALID or NN_PAD_SAME                                    */
-    int pad_top, pad_bottom, pad_left, pad_right; /* zero rows/columns around the input ('same') */
-    int OH, OW;             /* output height and width                                        */
-} nn_window;
 
 /* Fill g for input (H, W, C), window (KH, KW), strides (sh, sw) and padding:
  * NN_PAD_VALID: OH = floor((H − KH)/sh) + 1, no padding;
@@ -332,7 +365,8 @@ nn_status nn_ensure_workspace(nn_net *net, int32_t rows);
 /* Copy rows idx[0..B) of data into the workspace (a[0], lab or tgt); idx NULL = from row
  * `first` in order. */
 void nn_gather(nn_net *net, const nn_data *data, const int32_t *idx, int32_t first, int B);
-/* forward over B gathered rows; train enables dropout */
+/* forward over B gathered rows; train 1 enables dropout (new masks), 2 applies the masks of
+ * the last forward with train 1 again (for gradient checks of dropout), 0 is inference */
 void nn_forward(nn_net *net, int B, int train);
 /* objective of the gathered batch after nn_forward: mean data loss + decay term, flooded.
  * *flood_sign receives −1 when Flooding flips the gradient, else 1. */

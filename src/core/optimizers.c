@@ -90,10 +90,9 @@ double nn_decay_loss(const nn_net *net) {
     if (lambda == 0.0f)
         return 0.0;
     double s = 0.0;
-    for (int l = 0; l < net->L; l++) {
-        const size_t n = (size_t)net->spec.layers[l] * (size_t)net->spec.layers[l + 1];
-        s += nn_sumsq(net->params + net->w_off[l], n);
-    }
+    for (int l = 0; l < net->L; l++)
+        if (net->u[l].nw)
+            s += nn_sumsq(net->params + net->w_off[l], net->u[l].nw);
     return 0.5 * lambda * s;
 }
 
@@ -102,8 +101,8 @@ void nn_decay_grad(nn_net *net, float scale) {
     const float lambda = scale * net->spec.weight_decay;
     if (lambda == 0.0f)
         return;
-    for (int l = 0; l < net->L; l++) {
-        const size_t n = (size_t)net->spec.layers[l] * (size_t)net->spec.layers[l + 1];
-        nn_axpy(net->grads + net->w_off[l], lambda, net->params + net->w_off[l], n);
-    }
+    for (int l = 0; l < net->L; l++)
+        if (net->u[l].nw)
+            nn_axpy(net->grads + net->w_off[l], lambda, net->params + net->w_off[l],
+                    net->u[l].nw);
 }

@@ -11,7 +11,8 @@ const STATUS = [
   'NN_ERR_STATE', 'NN_ERR_NONFINITE', 'NN_ERR_TRUNCATED', 'NN_ERR_MAGIC', 'NN_ERR_CAPACITY',
 ];
 
-const SPEC_BYTES = 160;
+const SPEC_BYTES = 1456; // the MLP fields (160 bytes), then input, n_items and the layer list
+const SPEC_MLP_BYTES = 160; // what writeSpec fills; the layer list after it is written as zeros
 const DATA_BYTES = 24;
 const FIT_OPTS_BYTES = 16;
 const PROGRESS_BYTES = 72;
@@ -144,6 +145,8 @@ export class Core {
   }
 
   writeSpec(p, spec) {
+    // the shorthand only: input, n_items and the layer list stay zero (n_items = 0)
+    new Uint8Array(this.memory.buffer, p + SPEC_MLP_BYTES, SPEC_BYTES - SPEC_MLP_BYTES).fill(0);
     const dv = this.dv();
     dv.setInt32(p, spec.layers.length, true);
     for (let l = 0; l < MAX_LAYERS; l++) dv.setInt32(p + 4 + 4 * l, spec.layers[l] ?? 0, true);
