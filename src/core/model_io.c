@@ -4,9 +4,12 @@
  * host. P parameters; S = n_state·P optimizer state floats.
  *
  * A model holds the spec and the parameters. A checkpoint adds the optimizer step count and
- * state, both generators and the training cursor, so a resumed session replays exactly.
- * The loader checks everything (lengths, magic, version, checksum, spec, values, cursor)
- * before it allocates, so a bad file costs nothing and leaves nothing behind.
+ * state, the generators and the training cursor, so a resumed session replays exactly.
+ * Version 1 holds an MLP shorthand spec (layer sizes); version 2 a layer list (input shape and
+ * typed layers) and, in checkpoints, the augmentation generator and ranges. The writer picks
+ * the version the net's spec needs, so MLP files stay version 1, byte for byte as before.
+ * The loader checks everything (lengths, magic, version, checksum, spec and layer list,
+ * values, cursor) before it allocates, so a bad file costs nothing and leaves nothing behind.
  */
 #include "nn_internal.h"
 
@@ -14,7 +17,9 @@
 #include <math.h>
 #include <string.h>
 
-#define FORMAT_VERSION 1u           /* the newest version this library writes and reads */
+#define FORMAT_VERSION 2u           /* the newest version this library reads (it writes 1 and 2) */
+#define V_MLP 1u                    /* the version written for the MLP shorthand (n_items = 0) */
+#define V_LIST 2u                   /* the version written for a layer list (n_items > 0) */
 #define KIND_MODEL 0u
 #define KIND_CHECKPOINT 1u
 
@@ -22,22 +27,40 @@ static const uint8_t MAGIC[4] = {'N', 'N', 'W', 'M'};
 
 /* byte counts of the fixed-size parts, see the tables in docs/FORMAT.md */
 #define HEADER_BYTES 12u            /* magic, version, kind */
-#define SPEC_TAIL_BYTES 92u         /* the 23 four-byte spec fields after the layer sizes */
+#define INPUT_BYTES 12u             /* version 2: input height, width, channels */
+#define ITEM_BYTES 40u              /* version 2: the 10 four-byte fields of one nn_layer */
+#define SPEC_TAIL_BYTES 92u         /* the 23 four-byte spec fields after the layer sizes/list */
 #define RNG_BYTES 16u               /* state, inc */
 #define CURSOR_BYTES 92u            /* has_session .. shuffle_rng_epoch */
+#define AUGMENT_BYTES 16u           /* version 2: the cursor's augmentation ranges after those */
 #define CRC_BYTES 4u
 
-/* bytes from the start of the file to the end of the parameter count */
-static uint64_t spec_end(uint64_t n_layers) {
-    return HEADER_BYTES + 4 + 4 * n_layers + SPEC_TAIL_BYTES + 8;
+/* the version a net's file has: its spec decides */
+static uint32_t version_of(const nn_spec *s) { return s->n_items > 0 ? V_LIST : V_MLP; }
+
+/* bytes from the start of the file to the end of the parameter count; n is n_layers in
+ * version 1, n_items in version 2 */
+static uint64_t spec_end(uint32_t version, uint64_t n) {
+    if (version == V_MLP)
+        return HEADER_BYTES + 4 + 4 * n + SPEC_TAIL_BYTES + 8;
+    return HEADER_BYTES + 4 + INPUT_BYTES + ITEM_BYTES * n + SPEC_TAIL_BYTES + 8;
+}
+
+/* generators in a checkpoint: init/dropout and shuffle, and in version 2 augmentation */
+static uint64_t rng_count(uint32_t version) { return version == V_MLP ? 2 : 3; }
+
+/* bytes of the session cursor */
+static uint64_t cursor_bytes(uint32_t version) {
+    return CURSOR_BYTES + (version == V_MLP ? 0 : AUGMENT_BYTES);
 }
 
 /* bytes after the parameter count: parameters, checkpoint part, CRC. P is capped by callers
  * (a real net, or P ≤ bytes left / (4·(1 + n_state))), so nothing overflows. */
-static uint64_t body_bytes(uint64_t P, int n_state, int checkpoint) {
+static uint64_t body_bytes(uint32_t version, uint64_t P, int n_state, int checkpoint) {
     uint64_t n = 4 * P + CRC_BYTES;
     if (checkpoint)
-        n += 8 + 4 * (uint64_t)n_state * P + 2 * RNG_BYTES + CURSOR_BYTES;
+        n += 8 + 4 * (uint64_t)n_state * P + rng_count(version) * RNG_BYTES +
+             cursor_bytes(version);
     return n;
 }
 
@@ -78,10 +101,33 @@ static void put_rng(uint8_t **p, const nn_rng *r) {
     put_u64(p, r->inc);
 }
 
-static void put_spec(uint8_t **p, const nn_spec *s) {
-    put_i32(p, s->n_layers);
-    for (int l = 0; l < s->n_layers; l++)
-        put_i32(p, s->layers[l]);
+static void put_layer(uint8_t **p, const nn_layer *it) {
+    put_i32(p, it->type);
+    put_i32(p, it->units);
+    put_i32(p, it->kernel_h);
+    put_i32(p, it->kernel_w);
+    put_i32(p, it->stride_h);
+    put_i32(p, it->stride_w);
+    put_i32(p, it->padding);
+    put_i32(p, it->activation);
+    put_f32(p, it->act_param);
+    put_f32(p, it->rate);
+}
+
+/* version 1: n_layers and the sizes; version 2: n_items, the input shape and the layers; then
+ * the same 23 fields in both */
+static void put_spec(uint8_t **p, const nn_spec *s, uint32_t version) {
+    if (version == V_MLP) {
+        put_i32(p, s->n_layers);
+        for (int l = 0; l < s->n_layers; l++)
+            put_i32(p, s->layers[l]);
+    } else {
+        put_i32(p, s->n_items);
+        for (int i = 0; i < 3; i++)
+            put_i32(p, s->input[i]);
+        for (int l = 0; l < s->n_items; l++)
+            put_layer(p, &s->items[l]);
+    }
     put_i32(p, s->activation);
     put_i32(p, s->output);
     put_i32(p, s->loss);
@@ -108,7 +154,7 @@ static void put_spec(uint8_t **p, const nn_spec *s) {
 }
 
 /* the session as nn_fit_end would leave it: resumable when unfinished, else all zeros */
-static void put_cursor(uint8_t **p, const nn_session *f) {
+static void put_cursor(uint8_t **p, const nn_session *f, uint32_t version) {
     const int has = f->pending || (f->active && f->epoch < f->epochs);
     nn_session none;
     memset(&none, 0, sizeof none);
@@ -127,13 +173,21 @@ static void put_cursor(uint8_t **p, const nn_session *f) {
     put_f64(p, c->last_loss);
     put_f64(p, c->last_accuracy);
     put_rng(p, &c->shuffle_rng_epoch);
+    if (version != V_MLP) {
+        put_f32(p, c->augment.shift);
+        put_f32(p, c->augment.rotate);
+        put_f32(p, c->augment.scale);
+        put_f32(p, c->augment.shear);
+    }
 }
 
 size_t nn_model_size(const nn_net *net, int checkpoint) {
     if (!net)
         return 0;
-    const uint64_t n = spec_end((uint64_t)net->spec.n_layers) +
-                       body_bytes(net->P, net->n_state, checkpoint != 0);
+    const nn_spec *s = &net->spec;
+    const uint32_t version = version_of(s);
+    const uint64_t n = spec_end(version, (uint64_t)(version == V_MLP ? s->n_layers : s->n_items)) +
+                       body_bytes(version, net->P, net->n_state, checkpoint != 0);
     /* the net's own blocks are larger and exist, so this fits; saturate all the same */
     return (uint64_t)(size_t)n == n ? (size_t)n : SIZE_MAX;
 }
@@ -143,10 +197,6 @@ nn_status nn_model_save(nn_net *net, int checkpoint, uint8_t *dst, size_t cap) {
         return NN_ERR_ARG;
     if (!dst)
         return nn_net_fail(net, NN_ERR_ARG, "dst is NULL");
-    if (net->spec.n_items > 0)
-        return nn_net_fail(net, NN_ERR_ARG, "this net is a layer list; model files hold only "
-                                            "MLP specs for now (format version 2, for layer "
-                                            "lists, is not written yet)");
     const size_t need = nn_model_size(net, checkpoint);
     if (cap < need)
         return nn_net_fail(net, NN_ERR_CAPACITY, "dst holds %zu bytes; the %s needs %zu", cap,
@@ -154,9 +204,10 @@ nn_status nn_model_save(nn_net *net, int checkpoint, uint8_t *dst, size_t cap) {
     uint8_t *p = dst;
     for (int i = 0; i < 4; i++)
         *p++ = MAGIC[i];
-    put_u32(&p, FORMAT_VERSION);
+    const uint32_t version = version_of(&net->spec);
+    put_u32(&p, version);
     put_u32(&p, checkpoint ? KIND_CHECKPOINT : KIND_MODEL);
-    put_spec(&p, &net->spec);
+    put_spec(&p, &net->spec, version);
     put_u64(&p, (uint64_t)net->P);
     put_f32s(&p, net->params, net->P);
     if (checkpoint) {
@@ -164,7 +215,9 @@ nn_status nn_model_save(nn_net *net, int checkpoint, uint8_t *dst, size_t cap) {
         put_f32s(&p, net->state, (size_t)net->n_state * net->P);
         put_rng(&p, &net->rng);
         put_rng(&p, &net->shuffle_rng);
-        put_cursor(&p, &net->fit);
+        if (version != V_MLP)
+            put_rng(&p, &net->augment_rng);
+        put_cursor(&p, &net->fit, version);
     }
     put_u32(&p, nn_crc32(0, dst, (size_t)(p - dst)));
     assert((size_t)(p - dst) == need);
@@ -229,10 +282,31 @@ static void get_rng(reader *r, nn_rng *g) {
     g->inc = get_u64(r);
 }
 
-/* the spec after n_layers, in file order */
-static void get_spec(reader *r, nn_spec *s) {
-    for (int l = 0; l < s->n_layers; l++)
-        s->layers[l] = get_i32(r);
+static void get_layer(reader *r, nn_layer *it) {
+    it->type = get_i32(r);
+    it->units = get_i32(r);
+    it->kernel_h = get_i32(r);
+    it->kernel_w = get_i32(r);
+    it->stride_h = get_i32(r);
+    it->stride_w = get_i32(r);
+    it->padding = get_i32(r);
+    it->activation = get_i32(r);
+    it->act_param = get_f32(r);
+    it->rate = get_f32(r);
+}
+
+/* the spec after n_layers (version 1) or n_items (version 2), whichever s already holds, in
+ * file order */
+static void get_spec(reader *r, nn_spec *s, uint32_t version) {
+    if (version == V_MLP) {
+        for (int l = 0; l < s->n_layers; l++)
+            s->layers[l] = get_i32(r);
+    } else {
+        for (int i = 0; i < 3; i++)
+            s->input[i] = get_i32(r);
+        for (int l = 0; l < s->n_items; l++)
+            get_layer(r, &s->items[l]);
+    }
     s->activation = get_i32(r);
     s->output = get_i32(r);
     s->loss = get_i32(r);
@@ -260,7 +334,7 @@ static void get_spec(reader *r, nn_spec *s) {
 
 /* the cursor after has_session, in file order, into the fields the session keeps; shuffle
  * is returned as stored so that the caller can check it is 0 or 1 */
-static void get_cursor(reader *r, nn_session *f, uint32_t *shuffle) {
+static void get_cursor(reader *r, nn_session *f, uint32_t *shuffle, uint32_t version) {
     f->rows = get_i32(r);
     f->batch_size = get_i32(r);
     f->epochs = get_i32(r);
@@ -275,10 +349,17 @@ static void get_cursor(reader *r, nn_session *f, uint32_t *shuffle) {
     f->last_loss = get_f64(r);
     f->last_accuracy = get_f64(r);
     get_rng(r, &f->shuffle_rng_epoch);
+    if (version != V_MLP) {
+        f->augment.shift = get_f32(r);
+        f->augment.rotate = get_f32(r);
+        f->augment.scale = get_f32(r);
+        f->augment.shear = get_f32(r);
+    }
 }
 
 /* Everything a file holds except the float blocks, which stay in the buffer until copied. */
 typedef struct {
+    uint32_t version;
     int checkpoint;
     nn_spec spec;
     uint64_t P;
@@ -286,7 +367,7 @@ typedef struct {
     size_t params_at;       /* byte offset of the P parameters */
     size_t state_at;        /* byte offset of the n_state·P state floats (checkpoints) */
     uint64_t t;
-    nn_rng rng, shuffle_rng;
+    nn_rng rng, shuffle_rng, augment_rng;
     uint32_t has_session;
     size_t cursor_at;       /* byte offset of the cursor fields after has_session */
     uint32_t raw_shuffle;   /* the shuffle field as stored */
@@ -319,7 +400,7 @@ static nn_status check_cursor(const image *m, const uint8_t *src, nn_error *err)
         return nn_fail(err, bad, "has_session is %u; it must be 0 or 1",
                        (unsigned)m->has_session);
     if (!m->has_session) {
-        for (size_t i = 0; i < CURSOR_BYTES - 4; i++)
+        for (size_t i = 0; i < (size_t)cursor_bytes(m->version) - 4; i++)
             if (src[m->cursor_at + i] != 0)
                 return nn_fail(err, bad, "has_session is 0 but byte %zu of the session cursor "
                                          "is %u, not 0", 4 + i, (unsigned)src[m->cursor_at + i]);
@@ -366,6 +447,16 @@ static nn_status check_cursor(const image *m, const uint8_t *src, nn_error *err)
     if (c->batch > 0 && !(c->shuffle_rng_epoch.inc & 1u))
         return nn_fail(err, bad, "session shuffle_rng_epoch inc 0x%llx must be odd",
                        (unsigned long long)c->shuffle_rng_epoch.inc);
+    if (m->version == V_MLP)
+        return NN_OK;
+    /* version 2: the augmentation ranges, as nn_fit_begin checks them */
+    nn_error e;
+    if (nn_augment_check(&c->augment, &e) != NN_OK)
+        return nn_fail(err, bad, "session %s", e.message);
+    const int32_t *in = m->spec.input;
+    if (nn_augment_on(&c->augment) && in[0] == 1 && in[1] == 1)
+        return nn_fail(err, bad, "session augment is on but the input %dx%dx%d is not an image "
+                                 "(height and width 1)", (int)in[0], (int)in[1], (int)in[2]);
     return NN_OK;
 }
 
@@ -398,18 +489,28 @@ static nn_status parse(const uint8_t *src, size_t len, image *m, nn_error *err) 
         return nn_fail(err, NN_ERR_FORMAT, "kind %u is unknown (0 = model, 1 = checkpoint)",
                        (unsigned)kind);
     m->checkpoint = kind == KIND_CHECKPOINT;
-    /* 6. n_layers, checked before it sizes anything */
+    m->version = version;
+    /* 6. n_layers (version 1) or n_items (version 2), checked before it sizes anything */
+    const int v1 = version == V_MLP;
     if (left(&r) < 4)
-        return truncated(err, len, HEADER_BYTES + 4, "n_layers");
-    const uint32_t n_layers = get_u32(&r);
-    if (n_layers < 2 || n_layers > NN_MAX_LAYERS)
-        return nn_fail(err, NN_ERR_FORMAT, "n_layers is %u; it must be 2..%d",
-                       (unsigned)n_layers, NN_MAX_LAYERS);
-    m->spec.n_layers = (int32_t)n_layers;
+        return truncated(err, len, HEADER_BYTES + 4, v1 ? "n_layers" : "n_items");
+    const uint32_t n = get_u32(&r);
+    if (v1 && (n < 2 || n > NN_MAX_LAYERS))
+        return nn_fail(err, NN_ERR_FORMAT, "n_layers is %u; it must be 2..%d", (unsigned)n,
+                       NN_MAX_LAYERS);
+    if (!v1 && (n < 1 || n > NN_MAX_ITEMS))
+        return nn_fail(err, NN_ERR_FORMAT, "n_items is %u; it must be 1..%d (a format "
+                                           "version 2 file holds a layer list)",
+                       (unsigned)n, NN_MAX_ITEMS);
+    if (v1)
+        m->spec.n_layers = (int32_t)n;
+    else
+        m->spec.n_items = (int32_t)n;
     /* 7. the rest of the spec and P */
-    if (len < spec_end(n_layers))
-        return truncated(err, len, spec_end(n_layers), "the spec");
-    get_spec(&r, &m->spec);
+    const uint64_t head = spec_end(version, n);
+    if (len < head)
+        return truncated(err, len, head, "the spec");
+    get_spec(&r, &m->spec, version);
     m->P = get_u64(&r);
     /* 8. a checkpoint's state size follows from the optimizer type */
     if (m->checkpoint) {
@@ -425,8 +526,8 @@ static nn_status parse(const uint8_t *src, size_t len, image *m, nn_error *err) 
         return nn_fail(err, NN_ERR_TRUNCATED, "the file is %zu bytes but announces %llu "
                                               "parameters (%llu floats each)",
                        len, (unsigned long long)m->P, (unsigned long long)floats_per_param);
-    const uint64_t body = body_bytes(m->P, m->n_state, m->checkpoint);
-    const uint64_t total = spec_end(n_layers) + body;
+    const uint64_t body = body_bytes(version, m->P, m->n_state, m->checkpoint);
+    const uint64_t total = head + body;
     if (rest < body)
         return truncated(err, len, total, "its header");
     if (rest > body)
@@ -441,18 +542,28 @@ static nn_status parse(const uint8_t *src, size_t len, image *m, nn_error *err) 
         return nn_fail(err, NN_ERR_CHECKSUM, "checksum %08x does not match the contents "
                                              "(%08x); the file is damaged",
                        (unsigned)stored, (unsigned)actual);
-    /* 11. the spec, as nn_net_create would check it */
+    /* 11. the spec, as nn_net_create would check it: a layer list goes through the same
+     * shape inference and checks as at creation, so a malformed one is refused here, before
+     * anything is built */
     nn_status st = nn_spec_check(&m->spec, NN_ERR_FORMAT, err);
     if (st != NN_OK)
         return st;
-    /* 12. P as the sizes imply it */
+    /* 12. P as the sizes or the layer list imply it */
     uint64_t P = 0;
-    for (int l = 1; l < m->spec.n_layers; l++)
-        P += ((uint64_t)m->spec.layers[l - 1] + 1) * (uint64_t)m->spec.layers[l];
+    if (v1) {
+        for (int l = 1; l < m->spec.n_layers; l++)
+            P += ((uint64_t)m->spec.layers[l - 1] + 1) * (uint64_t)m->spec.layers[l];
+    } else {
+        nn_unit u[NN_MAX_ITEMS];
+        int L;
+        uint64_t row;
+        st = nn_spec_units(&m->spec, u, &L, &P, &row, NN_ERR_FORMAT, err);
+        assert(st == NN_OK);    /* nn_spec_check passed the same checks */
+    }
     if (m->P != P)
-        return nn_fail(err, NN_ERR_FORMAT, "the file holds %llu parameters but its layer "
-                                           "sizes need %llu",
-                       (unsigned long long)m->P, (unsigned long long)P);
+        return nn_fail(err, NN_ERR_FORMAT, "the file holds %llu parameters but its %s need "
+                                           "%llu", (unsigned long long)m->P,
+                       v1 ? "layer sizes" : "layers", (unsigned long long)P);
     /* 13. finite parameters */
     m->params_at = r.pos;
     float v = 0.0f;
@@ -479,9 +590,16 @@ static nn_status parse(const uint8_t *src, size_t len, image *m, nn_error *err) 
     if (!(m->rng.inc & 1u) || !(m->shuffle_rng.inc & 1u))
         return nn_fail(err, NN_ERR_FORMAT, "generator increments 0x%llx and 0x%llx must be odd",
                        (unsigned long long)m->rng.inc, (unsigned long long)m->shuffle_rng.inc);
+    if (!v1) {
+        get_rng(&r, &m->augment_rng);
+        if (!(m->augment_rng.inc & 1u))
+            return nn_fail(err, NN_ERR_FORMAT, "the augmentation generator's increment 0x%llx "
+                                               "must be odd",
+                           (unsigned long long)m->augment_rng.inc);
+    }
     m->has_session = get_u32(&r);
     m->cursor_at = r.pos;
-    get_cursor(&r, &m->cursor, &m->raw_shuffle);
+    get_cursor(&r, &m->cursor, &m->raw_shuffle, version);
     assert(!r.over && r.pos == crc_at);     /* this walk and body_bytes agree */
     return check_cursor(m, src, err);
 }
@@ -510,6 +628,8 @@ nn_status nn_model_load(const uint8_t *src, size_t len, nn_net **out, nn_error *
             net->state[i] = get_f32(&r);
         net->rng = m.rng;
         net->shuffle_rng = m.shuffle_rng;
+        if (m.version != V_MLP)
+            net->augment_rng = m.augment_rng;
         if (m.has_session) {    /* a pending session: nn_fit_begin with resume continues it */
             nn_session *f = &net->fit;
             *f = m.cursor;

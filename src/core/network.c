@@ -509,6 +509,7 @@ nn_status nn_net_alloc(const nn_spec *spec, nn_net **out, nn_error *err) {
     }
     nn_rng_seed(&net->rng, spec->seed, 1);
     nn_rng_seed(&net->shuffle_rng, spec->seed, 2);
+    nn_rng_seed(&net->augment_rng, spec->seed, 3);
     *out = net;
     return NN_OK;
 }

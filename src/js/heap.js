@@ -13,6 +13,7 @@ const STATUS = [
 
 const SPEC_BYTES = 1456; // the MLP fields (160 bytes), then input, n_items and the layer list
 const SPEC_MLP_BYTES = 160; // what writeSpec fills; the layer list after it is written as zeros
+const SPEC_N_ITEMS = 172; // nn_spec.n_items: > 0 for a layer-list net, which readSpec reports
 const DATA_BYTES = 24;
 const FIT_OPTS_BYTES = 16;
 const PROGRESS_BYTES = 72;
@@ -135,12 +136,15 @@ export class Core {
     });
   }
 
+  /** the MLP fields, and n_items (the layers of a layer-list net, which the JavaScript API
+   *  does not describe yet: issue #14; 0 for the MLP shorthand) */
   readSpec(p) {
     const dv = this.dv();
     const n = dv.getInt32(p, true);
     const spec = { layers: [] };
     for (let l = 0; l < n; l++) spec.layers.push(dv.getInt32(p + 4 + 4 * l, true));
     SPEC_FIELDS.forEach(([name, kind], i) => { spec[name] = get(dv, p + 68 + 4 * i, kind); });
+    spec.n_items = dv.getInt32(p + SPEC_N_ITEMS, true);
     return spec;
   }
 

@@ -108,6 +108,10 @@ function specToC(spec, defaults) {
 
 /** the C fields back as a complete JS spec */
 function specFromC(c) {
+  if (c.n_items > 0) {
+    // a model file of format 2 (docs/FORMAT.md): an input shape and typed layers (issue #14)
+    throw new Error('this model is a layer-list network (format 2), which the JavaScript API does not load yet');
+  }
   if (ACTIVATIONS[c.activation] === undefined) {
     const name = CORE_ONLY_ACTIVATIONS[c.activation - ACTIVATIONS.length] ?? 'unknown';
     throw new Error(`this model uses activation ${c.activation} (${name}), which the JavaScript API does not offer yet`);

@@ -714,22 +714,6 @@ static void test_mnist_smoke(void) {
 }
 #endif
 
-/* model files hold MLP specs only, for now: saving a layer list is refused, not garbled */
-static void test_save_refused(void) {
-    const nn_layer it[2] = {conv(2, 3, 3, 1, 1, NN_PAD_VALID, NN_ACT_RELU), dense(2, 0)};
-    nn_spec s = list_spec(4, 4, 1, it, 2);
-    nn_net *net = make(&s);
-    if (!net)
-        return;
-    uint8_t buf[4096];
-    CHECK_STATUS(nn_model_save(net, 0, buf, sizeof buf), NN_ERR_ARG);
-    CHECK_MSG(nn_net_last_error(net), "this net is a layer list; model files hold only MLP "
-                                      "specs for now (format version 2, for layer lists, is "
-                                      "not written yet)");
-    CHECK_STATUS(nn_model_save(net, 1, buf, sizeof buf), NN_ERR_ARG);
-    nn_net_free(net);
-}
-
 int main(void) {
     test_forward_by_hand();
     test_gradients();
@@ -737,7 +721,6 @@ int main(void) {
     test_shape_errors();
     test_list_equals_shorthand();
     test_recorded_trajectory();
-    test_save_refused();
 #ifdef NN_MNIST_DIR     /* native builds; the SIMD build in Node has no files to read */
     test_mnist_smoke();
 #endif

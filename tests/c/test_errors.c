@@ -555,11 +555,11 @@ static void test_load_messages(void) {
     LOAD_FAILS(buf, LEN, NN_ERR_MAGIC,
                "the file starts with 58 4e 57 4d, not \"NNWM\"; it is not an nnwasm model");
     memcpy(buf, good, LEN);
-    put32(buf + OFF_VERSION, 2);
+    put32(buf + OFF_VERSION, 3);
     LOAD_FAILS(buf, LEN, NN_ERR_VERSION,
-               "format version 2 is newer than this library reads (1); update nnwasm");
+               "format version 3 is newer than this library reads (2); update nnwasm");
     put32(buf + OFF_VERSION, 0);
-    LOAD_FAILS(buf, LEN, NN_ERR_VERSION, "format version 0 does not exist (this library reads 1..1)");
+    LOAD_FAILS(buf, LEN, NN_ERR_VERSION, "format version 0 does not exist (this library reads 1..2)");
     memcpy(buf, good, LEN);
     put32(buf + OFF_KIND, 2);
     LOAD_FAILS(buf, LEN, NN_ERR_FORMAT, "kind 2 is unknown (0 = model, 1 = checkpoint)");

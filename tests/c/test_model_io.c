@@ -2,7 +2,9 @@
  * test_model_io.c — model files (docs/FORMAT.md): sizes and header bytes worked out by hand,
  * save → load → save round trips bit for bit, every kind of damaged file rejected with its
  * own status, checkpoints that resume a training session bit-identically, and loops that
- * let ASan see leaks.
+ * let ASan see leaks. Version 1 (MLP shorthand specs) first, then version 2 (layer lists):
+ * the same again, every kind of damage to a layer list refused with its own message, and a
+ * CNN checkpoint resumed mid-fit ending bit-identical to a run that never stopped (#13).
  */
 #include "check.h"
 #include "le_bytes.h"
@@ -299,13 +301,18 @@ static void test_header_damage(void) {
     load_fails(buf, len, NN_ERR_MAGIC, "89 50 4e 47");
 
     memcpy(buf, good, len);
-    put32(buf + OFF_VERSION, 2);
+    put32(buf + OFF_VERSION, 3);
     reseal(buf, len);
     load_fails(buf, len, NN_ERR_VERSION, "newer");
     put32(buf + OFF_VERSION, 7);
     reseal(buf, len);
     load_fails(buf, len, NN_ERR_VERSION,
-               "format version 7 is newer than this library reads (1); update nnwasm");
+               "format version 7 is newer than this library reads (2); update nnwasm");
+    /* a version-1 file relabelled 2 reads its n_layers as n_items and its sizes as the input
+     * shape: the layer list it announces does not fit */
+    put32(buf + OFF_VERSION, 2);
+    reseal(buf, len);
+    load_fails(buf, len, NN_ERR_TRUNCATED, "the spec needs 248");
     put32(buf + OFF_VERSION, 0xFFFFFFFFu);
     load_fails(buf, len, NN_ERR_VERSION, "4294967295");
     put32(buf + OFF_VERSION, 0);
@@ -982,6 +989,796 @@ static void test_leak_loops(void) {
     CHECK_INT(refused, LOOPS);
 }
 
+/* ---- version 2: layer lists ---------------------------------------------------------------- */
+
+/* the layout of a version-2 file with m layers, written out from docs/FORMAT.md */
+#define V2_NITEMS 12
+#define V2_INPUT 16
+#define V2_ITEMS 28
+#define ITEM 40                             /* 10 four-byte fields per layer */
+#define V2_S(m) (V2_ITEMS + ITEM * (m))     /* the spec tail */
+#define V2_P(m) (V2_S(m) + SPEC_TAIL)       /* the parameter count */
+#define V2_Q(m) (V2_P(m) + 8)               /* the parameters */
+#define V2_CURSOR 108                       /* version 1's 92 bytes, then 4 augment ranges */
+#define CUR_AUGMENT 92
+
+static nn_layer layer(int type, int units, int kh, int kw, int sh, int sw, int pad, int act,
+                      float p, float rate) {
+    nn_layer l = {type, units, kh, kw, sh, sw, pad, act, p, rate};
+    return l;
+}
+
+/* Input 6×5×2: conv 3@3×3 'same' leaky ReLU (slope 0.2) → 6×5×3, max pool 2×2 stride 2 →
+ * 3×2×3, conv 2@2×1 'valid' ELU (α 0.5) → 2×2×2, avg pool 2×2 stride 1 'same' → 2×2×2,
+ * dropout 0.25, flatten → 8, dense 4 GELU, dense 3. Every layer type, a parameter on two
+ * activations, and every nn_layer field nonzero somewhere.
+ * P = (3·3·2·3 + 3) + (2·1·3·2 + 2) + (8·4 + 4) + (4·3 + 3) = 57 + 14 + 36 + 15 = 122. */
+#define CNN_ITEMS 8
+#define CNN_P 122
+#define CNN_H 6
+#define CNN_W 5
+#define CNN_C 2
+#define CNN_I (CNN_H * CNN_W * CNN_C)
+
+static nn_spec cnn_spec(int opt) {
+    nn_spec s = nn_spec_default();
+    s.input[0] = CNN_H;
+    s.input[1] = CNN_W;
+    s.input[2] = CNN_C;
+    const nn_layer it[CNN_ITEMS] = {
+        layer(NN_LAYER_CONV2D, 3, 3, 3, 1, 1, NN_PAD_SAME, NN_ACT_LEAKY_RELU, 0.2f, 0),
+        layer(NN_LAYER_MAXPOOL2D, 0, 2, 2, 2, 2, NN_PAD_VALID, 0, 0, 0),
+        layer(NN_LAYER_CONV2D, 2, 2, 1, 1, 1, NN_PAD_VALID, NN_ACT_ELU, 0.5f, 0),
+        layer(NN_LAYER_AVGPOOL2D, 0, 2, 2, 1, 1, NN_PAD_SAME, 0, 0, 0),
+        layer(NN_LAYER_DROPOUT, 0, 0, 0, 0, 0, 0, 0, 0, 0.25f),
+        layer(NN_LAYER_FLATTEN, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        layer(NN_LAYER_DENSE, 4, 0, 0, 0, 0, 0, NN_ACT_GELU, 0, 0),
+        layer(NN_LAYER_DENSE, 3, 0, 0, 0, 0, 0, 0, 0, 0),
+    };
+    s.n_items = CNN_ITEMS;
+    for (int i = 0; i < CNN_ITEMS; i++)
+        s.items[i] = it[i];
+    s.activation = NN_ACT_TANH;     /* unused by a layer list, but kept */
+    s.weight_decay = 1e-4f;
+    s.clip_norm = 5.0f;
+    s.seed = 99;
+    s.opt.type = opt;
+    s.opt.lr = 0.01f;
+    s.schedule.type = NN_SCHED_STEP;
+    s.schedule.step_size = 10;
+    s.schedule.gamma = 0.9f;
+    return s;
+}
+
+static int state_count(int opt) { return opt == NN_OPT_SGD ? 0 : opt == NN_OPT_ADAM ? 2 : 1; }
+
+static void test_v2_size_by_hand(void) {
+    /* model = 128 + 40m + 4P + 4; checkpoint = model + 8 + 4kP + 3·16 + 108 */
+    const size_t model = 12 + 4 + 12 + ITEM * CNN_ITEMS + SPEC_TAIL + 8 + 4 * CNN_P + CRC;
+    CHECK_INT(model, 132 + 40 * 8 + 4 * 122);
+    CHECK_INT(model, 940);
+    const int opts[3] = {NN_OPT_SGD, NN_OPT_RMSPROP, NN_OPT_ADAM};
+    for (int k = 0; k < 3; k++) {
+        nn_spec s = cnn_spec(opts[k]);
+        nn_net *net = make_net(&s);
+        if (!net)
+            return;
+        CHECK_INT(nn_param_count(net), CNN_P);
+        const size_t ckpt = model + 8 + 4 * (size_t)state_count(opts[k]) * CNN_P + 48 + V2_CURSOR;
+        CHECK_INT(nn_model_size(net, 0), model);
+        CHECK_INT(nn_model_size(net, 1), ckpt);
+        uint8_t *big = malloc(ckpt + 8);
+        memset(big, 0xAB, ckpt + 8);
+        CHECK_STATUS(nn_model_save(net, 1, big, ckpt + 8), NN_OK);
+        for (size_t i = ckpt; i < ckpt + 8; i++)
+            CHECK_INT(big[i], 0xAB);
+        CHECK_STATUS(nn_model_save(net, 1, big, ckpt - 1), NN_ERR_CAPACITY);
+        free(big);
+        nn_net_free(net);
+    }
+    CHECK_INT(model + 8 + 4 * 2 * CNN_P + 48 + V2_CURSOR, 2080);    /* Adam: as FORMAT.md */
+    /* FORMAT.md's other example: the MLP 2-3-2 as a layer list, 280 and (sgd) 444 bytes */
+    nn_spec s = nn_spec_default();
+    s.input[0] = s.input[1] = 1;
+    s.input[2] = 2;
+    s.n_items = 2;
+    s.items[0] = layer(NN_LAYER_DENSE, 3, 0, 0, 0, 0, 0, NN_ACT_RELU, 0, 0);
+    s.items[1] = layer(NN_LAYER_DENSE, 2, 0, 0, 0, 0, 0, 0, 0, 0);
+    nn_net *net = make_net(&s);
+    if (!net)
+        return;
+    CHECK_INT(nn_model_size(net, 0), 280);
+    CHECK_INT(nn_model_size(net, 1), 444);
+    nn_net_free(net);
+}
+
+static void test_v2_header_bytes(void) {
+    nn_spec s = cnn_spec(NN_OPT_SGD);
+    nn_net *net = make_net(&s);
+    if (!net)
+        return;
+    size_t len;
+    uint8_t *buf = save(net, 0, &len);
+    CHECK(same_bytes(buf, "NNWM", 4));
+    CHECK_INT(get32(buf + OFF_VERSION), 2);
+    CHECK_INT(get32(buf + OFF_KIND), 0);
+    CHECK_INT(get32(buf + V2_NITEMS), CNN_ITEMS);
+    CHECK_INT(get32(buf + V2_INPUT), CNN_H);
+    CHECK_INT(get32(buf + V2_INPUT + 4), CNN_W);
+    CHECK_INT(get32(buf + V2_INPUT + 8), CNN_C);
+    for (int l = 0; l < CNN_ITEMS; l++) {       /* each nn_layer field in declaration order */
+        const nn_layer *it = &s.items[l];
+        const uint8_t *q = buf + V2_ITEMS + ITEM * l;
+        const int32_t ints[8] = {it->type, it->units, it->kernel_h, it->kernel_w,
+                                 it->stride_h, it->stride_w, it->padding, it->activation};
+        for (int f = 0; f < 8; f++)
+            CHECK_INT(get_i32(q + 4 * f), ints[f]);
+        uint32_t bits;
+        memcpy(&bits, &it->act_param, 4);
+        CHECK_INT(get32(q + 32), bits);
+        memcpy(&bits, &it->rate, 4);
+        CHECK_INT(get32(q + 36), bits);
+    }
+    const size_t S = V2_S(CNN_ITEMS);
+    CHECK_INT(S, 348);
+    CHECK_INT(get32(buf + S), NN_ACT_TANH);                 /* the spec tail as in version 1 */
+    CHECK_INT(get32(buf + S + 4), NN_OUT_SOFTMAX);
+    CHECK_INT(get32(buf + S + 44), 99);                      /* seed */
+    CHECK_INT(get32(buf + S + 48), NN_OPT_SGD);
+    CHECK_INT(get32(buf + S + 80), 10);                      /* schedule.step_size */
+    CHECK_INT(get64(buf + V2_P(CNN_ITEMS)), CNN_P);
+    const float *w = nn_params(net);
+    for (size_t i = 0; i < CNN_P; i++) {
+        uint32_t bits;
+        memcpy(&bits, &w[i], 4);
+        CHECK_INT(get32(buf + V2_Q(CNN_ITEMS) + 4 * i), bits);
+    }
+    CHECK_INT(V2_Q(CNN_ITEMS) + 4 * CNN_P + CRC, len);
+    CHECK_INT(get32(buf + len - CRC), crc32_ref(buf, len - CRC));
+    free(buf);
+
+    /* checkpoint: t, no state (sgd), the three generators as seeded, an empty cursor */
+    buf = save(net, 1, &len);
+    const size_t C = V2_Q(CNN_ITEMS) + 4 * CNN_P;
+    CHECK_INT(get32(buf + OFF_KIND), 1);
+    CHECK_INT(get64(buf + C), 0);
+    nn_rng g[3];
+    for (int k = 0; k < 3; k++) {
+        nn_rng_seed(&g[k], 99, (uint64_t)k + 1);
+        if (k == 0)             /* init drew from the first */
+            g[0] = net->rng;
+        CHECK_INT(get64(buf + C + 8 + 16 * k), g[k].state);
+        CHECK_INT(get64(buf + C + 8 + 16 * k + 8), g[k].inc);
+    }
+    CHECK_INT(C + 8 + 48 + V2_CURSOR + CRC, len);
+    const uint8_t *cur = buf + len - CRC - V2_CURSOR;
+    for (int i = 0; i < V2_CURSOR; i++)
+        CHECK_INT(cur[i], 0);
+    CHECK_INT(get32(buf + len - CRC), crc32_ref(buf, len - CRC));
+    free(buf);
+    nn_net_free(net);
+}
+
+/* save → load → save is the same bytes; the spec, parameters and predictions come back */
+static void roundtrip_v2(const nn_spec *s, int checkpoint) {
+    nn_net *a = make_net(s);
+    if (!a)
+        return;
+    size_t len;
+    uint8_t *first = save(a, checkpoint, &len);
+    uint8_t *again = save(a, checkpoint, &len);
+    CHECK(same_bytes(first, again, len));
+    CHECK_INT(get32(first + OFF_VERSION), 2);
+    nn_net *b = load_ok(first, len);
+    if (b) {
+        size_t len2;
+        uint8_t *second = save(b, checkpoint, &len2);
+        CHECK_INT(len2, len);
+        CHECK(len2 == len && same_bytes(first, second, len));
+        free(second);
+        nn_spec sb;
+        nn_net_spec(b, &sb);
+        CHECK(same_bytes(s, &sb, sizeof sb));
+        CHECK_INT(nn_param_count(b), nn_param_count(a));
+        CHECK(same_bytes(nn_params(a), nn_params(b), nn_param_count(a) * sizeof(float)));
+        const int I = a->inputs, O = a->outputs;
+        float *x = malloc(3 * (size_t)I * sizeof(float));
+        float *ya = malloc(3 * (size_t)O * sizeof(float)), *yb = malloc(3 * (size_t)O * sizeof(float));
+        for (int i = 0; i < 3 * I; i++)
+            x[i] = (float)((i * 37) % 23) / 11.0f - 1.0f;
+        CHECK_STATUS(nn_predict(a, x, 3, ya, 3 * (size_t)O), NN_OK);
+        CHECK_STATUS(nn_predict(b, x, 3, yb, 3 * (size_t)O), NN_OK);
+        CHECK(same_bytes(ya, yb, 3 * (size_t)O * sizeof(float)));
+        free(x);
+        free(ya);
+        free(yb);
+        nn_net_free(b);
+    }
+    free(first);
+    free(again);
+    nn_net_free(a);
+}
+
+static void test_v2_roundtrip(void) {
+    for (int opt = 0; opt < NN_OPT_COUNT; opt++) {
+        nn_spec s = cnn_spec(opt);
+        roundtrip_v2(&s, 0);
+        roundtrip_v2(&s, 1);
+    }
+    /* every activation in a hidden layer of a list (parameters at their defaults), and
+     * every output with its loss */
+    for (int act = 0; act < NN_ACT_COUNT; act++) {
+        nn_spec s = cnn_spec(NN_OPT_ADAM);
+        s.items[0].activation = act;
+        s.items[0].act_param = 0.0f;
+        s.items[6].activation = (act + 5) % NN_ACT_COUNT;
+        roundtrip_v2(&s, act & 1);
+    }
+    for (int out = 0; out < NN_OUT_COUNT; out++) {
+        nn_spec s = cnn_spec(NN_OPT_MOMENTUM);
+        s.output = out;
+        s.loss = out == NN_OUT_IDENTITY ? NN_LOSS_MSE : NN_LOSS_CROSS_ENTROPY;
+        roundtrip_v2(&s, 1);
+    }
+    /* the shortest list (one dense layer on an MLP input), the longest (32 layers), an
+     * image input with a pool first, 'same' pooling bigger than its input */
+    nn_spec s = nn_spec_default();
+    s.input[0] = s.input[1] = 1;
+    s.input[2] = 5;
+    s.n_items = 1;
+    s.items[0] = layer(NN_LAYER_DENSE, 2, 0, 0, 0, 0, 0, 0, 0, 0);
+    roundtrip_v2(&s, 0);
+    roundtrip_v2(&s, 1);
+    s.n_items = NN_MAX_ITEMS;
+    for (int l = 0; l < NN_MAX_ITEMS - 1; l++)
+        s.items[l] = l % 2 ? layer(NN_LAYER_DROPOUT, 0, 0, 0, 0, 0, 0, 0, 0, 0.1f)
+                           : layer(NN_LAYER_DENSE, 3, 0, 0, 0, 0, 0, NN_ACT_SIGMOID, 0, 0);
+    s.items[NN_MAX_ITEMS - 1] = layer(NN_LAYER_DENSE, 2, 0, 0, 0, 0, 0, 0, 0, 0);
+    roundtrip_v2(&s, 1);
+    s = nn_spec_default();
+    s.input[0] = 3;
+    s.input[1] = 4;
+    s.input[2] = 1;
+    s.n_items = 3;
+    s.items[0] = layer(NN_LAYER_AVGPOOL2D, 0, 5, 5, 2, 3, NN_PAD_SAME, 0, 0, 0);
+    s.items[1] = layer(NN_LAYER_MAXPOOL2D, 0, 1, 2, 1, 1, NN_PAD_VALID, 0, 0, 0);
+    s.items[2] = layer(NN_LAYER_DENSE, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+    s.output = NN_OUT_SIGMOID;
+    roundtrip_v2(&s, 1);
+}
+
+static void test_v2_truncated(void) {
+    nn_spec s = cnn_spec(NN_OPT_ADAM);
+    nn_net *net = make_net(&s);
+    if (!net)
+        return;
+    for (int checkpoint = 0; checkpoint < 2; checkpoint++) {
+        size_t len;
+        uint8_t *buf = save(net, checkpoint, &len);
+        for (size_t n = 0; n < len; n++) {
+            uint8_t *cut = malloc(n ? n : 1);
+            memcpy(cut, buf, n);
+            nn_net *out = (nn_net *)&out;
+            nn_status st = nn_model_load(cut, n, &out, NULL);
+            CHECK(out == NULL);
+            if (st != NN_ERR_TRUNCATED)
+                printf("  v2 prefix %zu of %zu gave %d\n", n, len, (int)st);
+            CHECK_STATUS(st, NN_ERR_TRUNCATED);
+            free(cut);
+        }
+        load_fails(buf, 14, NN_ERR_TRUNCATED, "the file is 14 bytes but n_items needs 16");
+        load_fails(buf, 400, NN_ERR_TRUNCATED, "the file is 400 bytes but the spec needs 448");
+        load_fails(buf, len - 1, NN_ERR_TRUNCATED, "its header needs");
+        free(buf);
+    }
+    nn_net_free(net);
+}
+
+static void test_v2_checksum(void) {
+    nn_spec s = cnn_spec(NN_OPT_MOMENTUM);
+    nn_net *net = make_net(&s);
+    if (!net)
+        return;
+    size_t len;
+    uint8_t *good = save(net, 1, &len);
+    uint8_t *buf = malloc(len);
+    /* a bit of a layer's field, of the input shape, of a parameter, of the augmentation
+     * generator: each only the checksum can tell */
+    const size_t at[] = {V2_INPUT + 8, V2_ITEMS + ITEM * 2 + 4, V2_ITEMS + ITEM * 4 + 36,
+                         V2_Q(CNN_ITEMS) + 9, len - CRC - V2_CURSOR - 9, len - 2};
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        memcpy(buf, good, len);
+        buf[at[k]] ^= 0x04;
+        load_fails(buf, len, NN_ERR_CHECKSUM, "checksum");
+    }
+    /* any single flipped bit anywhere is refused, whatever the reason */
+    for (size_t i = 0; i < len; i++)
+        for (int bit = 0; bit < 8; bit++) {
+            memcpy(buf, good, len);
+            buf[i] ^= (uint8_t)(1u << bit);
+            nn_net *out = (nn_net *)&out;
+            CHECK(nn_model_load(buf, len, &out, NULL) != NN_OK);
+            CHECK(out == NULL);
+        }
+    free(buf);
+    free(good);
+    nn_net_free(net);
+}
+
+/* load must fail with NN_ERR_FORMAT and exactly want */
+static void refused_exactly(const uint8_t *buf, size_t len, const char *want, int line) {
+    nn_net *net = (nn_net *)&net;
+    nn_error err = {{0}};
+    CHECK_STATUS(nn_model_load(buf, len, &net, &err), NN_ERR_FORMAT);
+    CHECK(net == NULL);
+    check_count++;
+    if (strcmp(err.message, want) != 0) {
+        check_failed++;
+        printf("test_model_io.c:%d: message \"%s\", want \"%s\"\n", line, err.message, want);
+    }
+}
+
+/* Each kind of damage to a layer list, resealed so that the checksum passes: refused with
+ * NN_ERR_FORMAT and the message nn_net_create gives for the same spec, naming the layer and
+ * its field, before anything is allocated. */
+static void test_v2_bad_layers(void) {
+    nn_spec s = cnn_spec(NN_OPT_SGD);
+    nn_net *net = make_net(&s);
+    if (!net)
+        return;
+    size_t len;
+    uint8_t *good = save(net, 0, &len);
+    nn_net_free(net);
+    uint8_t *buf = malloc(len + 64);
+    const size_t S = V2_S(CNN_ITEMS);
+#define ITEM_AT(l, field) (V2_ITEMS + ITEM * (l) + 4 * (field))
+#define BAD_LIST(edit, want)                                                                 \
+    do {                                                                                     \
+        memcpy(buf, good, len);                                                              \
+        edit;                                                                                \
+        reseal(buf, len);                                                                    \
+        refused_exactly(buf, len, want, __LINE__);                                           \
+    } while (0)
+
+    /* n_items is checked before it sizes anything: no checksum needed */
+    memcpy(buf, good, len);
+    put32(buf + V2_NITEMS, 0);
+    refused_exactly(buf, len, "n_items is 0; it must be 1..32 (a format version 2 file holds a "
+                              "layer list)", __LINE__);
+    put32(buf + V2_NITEMS, 33);
+    refused_exactly(buf, len, "n_items is 33; it must be 1..32 (a format version 2 file holds a "
+                              "layer list)", __LINE__);
+    put32(buf + V2_NITEMS, 0xFFFFFFFFu);
+    refused_exactly(buf, len, "n_items is 4294967295; it must be 1..32 (a format version 2 "
+                              "file holds a layer list)", __LINE__);
+
+    /* the input shape */
+    BAD_LIST(put32(buf + V2_INPUT, 0), "input height 0 is not allowed (1..65536)");
+    BAD_LIST(put32(buf + V2_INPUT + 8, 70000), "input channels 70000 is not allowed (1..65536)");
+    BAD_LIST(put32(buf + V2_INPUT + 4, 0x80000000u), "input width -2147483648 is not allowed "
+                                                    "(1..65536)");
+    BAD_LIST((put32(buf + V2_INPUT, 65536), put32(buf + V2_INPUT + 4, 65536)),
+             "input 65536x65536x2 has more than 16777216 values");
+    /* a layer's type and the fields it uses */
+    BAD_LIST(put32(buf + ITEM_AT(2, 0), 6), "layer 2: type 6 is unknown (0..5)");
+    BAD_LIST(put32(buf + ITEM_AT(2, 0), 0xFFFFFFFFu), "layer 2: type -1 is unknown (0..5)");
+    BAD_LIST(put32(buf + ITEM_AT(0, 1), 0), "layer 0 (conv2d): units 0 is not allowed (1..65536)");
+    BAD_LIST(put32(buf + ITEM_AT(6, 1), 65537),
+             "layer 6 (dense): units 65537 is not allowed (1..65536)");
+    BAD_LIST(put32(buf + ITEM_AT(0, 2), 0), "layer 0 (conv2d) on a 6x5x2 input: kernel height 0 "
+                                            "must be at least 1");
+    BAD_LIST(put32(buf + ITEM_AT(2, 2), 4), "layer 2 (conv2d) on a 3x2x3 input: kernel height 4 "
+                                            "is larger than the input height 3 (padding "
+                                            "'valid')");
+    BAD_LIST(put32(buf + ITEM_AT(1, 5), 0), "layer 1 (maxpool2d) on a 6x5x3 input: stride width "
+                                            "0 must be at least 1");
+    BAD_LIST(put32(buf + ITEM_AT(3, 6), 2), "layer 3 (avgpool2d) on a 2x2x2 input: padding 2 is "
+                                            "unknown (0 valid, 1 same)");
+    BAD_LIST(put32(buf + ITEM_AT(0, 7), NN_ACT_COUNT), "layer 0 (conv2d): activation 13 is "
+                                                       "unknown");
+    BAD_LIST(putf32(buf + ITEM_AT(2, 8), NAN), "layer 2 (conv2d): act_param nan must be finite");
+    BAD_LIST(putf32(buf + ITEM_AT(0, 8), 1.5f), "layer 0 (conv2d): act_param 1.5 (the leaky_relu "
+                                                "slope) must be in [-1, 1]");
+    BAD_LIST(putf32(buf + ITEM_AT(2, 8), -1.0f), "layer 2 (conv2d): act_param -1 (the elu alpha) "
+                                                 "must be > 0 (0 = the default)");
+    BAD_LIST(putf32(buf + ITEM_AT(6, 8), 0.5f), "layer 6 (dense): act_param 0.5 must be 0: "
+                                                "activation 9 has no parameter");
+    BAD_LIST(putf32(buf + ITEM_AT(4, 9), 1.0f), "layer 4 (dropout): rate 1 must be in [0, 1)");
+    BAD_LIST(putf32(buf + ITEM_AT(4, 9), -0.5f), "layer 4 (dropout): rate -0.5 must be in [0, 1)");
+    /* fields a type does not use must be 0 */
+    BAD_LIST(put32(buf + ITEM_AT(1, 1), 3), "layer 1 (maxpool2d): units 3 must be 0 (a maxpool2d "
+                                            "layer does not use it)");
+    BAD_LIST(put32(buf + ITEM_AT(5, 2), 1), "layer 5 (flatten): kernel_h 1 must be 0 (a flatten "
+                                            "layer does not use it)");
+    BAD_LIST(put32(buf + ITEM_AT(4, 7), 2), "layer 4 (dropout): activation 2 must be 0 (a dropout "
+                                            "layer does not use it)");
+    BAD_LIST(putf32(buf + ITEM_AT(0, 9), 0.5f), "layer 0 (conv2d): rate 0.5 must be 0 (a conv2d "
+                                                "layer does not use it)");
+    BAD_LIST(put32(buf + ITEM_AT(7, 6), 1), "layer 7 (dense): padding 1 must be 0 (a dense layer "
+                                            "does not use it)");
+    BAD_LIST(putf32(buf + ITEM_AT(3, 8), 0.1f), "layer 3 (avgpool2d): act_param 0.1 must be 0 (a "
+                                                "avgpool2d layer does not use it)");
+    /* the order of the layers */
+    BAD_LIST(put32(buf + ITEM_AT(7, 0), NN_LAYER_FLATTEN),
+             "layer 7 (flatten): units 3 must be 0 (a flatten layer does not use it)");
+    BAD_LIST(memset(buf + ITEM_AT(7, 0), 0, ITEM),   /* a dense of 0 units... then as flatten */
+             "layer 7 (dense): units 0 is not allowed (1..65536)");
+    BAD_LIST((memset(buf + ITEM_AT(7, 0), 0, ITEM), put32(buf + ITEM_AT(7, 0), NN_LAYER_FLATTEN)),
+             "layer 7 (flatten) is the last; the last layer must be dense (its units are the "
+             "outputs)");
+    BAD_LIST(put32(buf + ITEM_AT(7, 7), NN_ACT_RELU), "layer 7 (dense): activation 2 and act_param "
+                                                      "0 must be 0 in the last layer (spec.output "
+                                                      "applies)");
+    BAD_LIST((memcpy(buf + ITEM_AT(5, 0), good + ITEM_AT(3, 0), ITEM),    /* avgpool after... */
+              memcpy(buf + ITEM_AT(3, 0), good + ITEM_AT(5, 0), ITEM)),   /* ...the flatten */
+             "layer 5 (avgpool2d): its input is not an image (layer flatten made it (1, 1, 8)); "
+             "a avgpool2d goes before any dense or flatten");
+    /* a pool that would leave nothing: a window taller than the map */
+    BAD_LIST(put32(buf + ITEM_AT(1, 2), 7), "layer 1 (maxpool2d) on a 6x5x3 input: kernel height "
+                                            "7 is larger than the input height 6 (padding "
+                                            "'valid')");
+    /* the spec around the list */
+    BAD_LIST(putf32(buf + S + 36, 0.5f), "dropout 0.5 must be 0 with a layer list (dropout is a "
+                                         "layer there)");
+    BAD_LIST(put32(buf + ITEM_AT(7, 1), 1), "softmax output needs at least 2 outputs, got 1");
+    BAD_LIST(put32(buf + S, 13), "activation 13 is unknown");
+    BAD_LIST(putf32(buf + S + 24, 0.0f), "hswish_n 0 must be finite and > 0");
+    /* the parameter count the list implies: 3 dense outputs need 15, a 4th 20 */
+    BAD_LIST(put32(buf + ITEM_AT(7, 1), 4), "the file holds 122 parameters but its layers need 127");
+    BAD_LIST(put32(buf + ITEM_AT(0, 3), 1), "the file holds 122 parameters but its layers need 86");
+    BAD_LIST(putf32(buf + V2_Q(CNN_ITEMS) + 4 * 121, INFINITY),
+             "parameter 121 is inf; parameters must be finite");
+#undef BAD_LIST
+
+    /* one layer more or less than the file holds: the parameter count is read from the
+     * wrong place (opt.lr and opt.momentum, or parameters) and announces more than the file */
+    memcpy(buf, good, len);
+    put32(buf + V2_NITEMS, CNN_ITEMS - 1);
+    load_fails(buf, len, NN_ERR_TRUNCATED, "announces");
+    put32(buf + V2_NITEMS, CNN_ITEMS + 1);
+    load_fails(buf, len, NN_ERR_TRUNCATED, "announces");
+    /* a version-2 file relabelled 1 (n_items read as n_layers, the input shape as sizes) and
+     * a version-1 file relabelled 2 (test_header_damage) are refused */
+    memcpy(buf, good, len);
+    put32(buf + OFF_VERSION, 1);
+    reseal(buf, len);
+    nn_net *out = (nn_net *)&out;
+    CHECK(nn_model_load(buf, len, &out, NULL) != NN_OK);
+    CHECK(out == NULL);
+    free(buf);
+    free(good);
+}
+
+/* the checkpoint part of version 2: the augmentation generator and the cursor's ranges */
+static void test_v2_bad_checkpoint(void) {
+    nn_spec s = cnn_spec(NN_OPT_SGD);
+    nn_net *net = make_net(&s);
+    if (!net)
+        return;
+    size_t len;
+    uint8_t *empty = save(net, 1, &len);         /* no session */
+    float x[7 * CNN_I];
+    int32_t lab[7];
+    for (int i = 0; i < 7 * CNN_I; i++)
+        x[i] = (float)((i * 13) % 17) / 8.0f - 1.0f;
+    for (int r = 0; r < 7; r++)
+        lab[r] = r % 3;
+    const nn_data d = {x, NULL, lab, NULL, 7, CNN_I};
+    nn_fit_opts o = nn_fit_opts_default();
+    o.epochs = 2;
+    o.batch_size = 3;
+    CHECK_STATUS(nn_fit_begin(net, &d, &o), NN_OK);
+    nn_progress p;
+    CHECK_STATUS(nn_fit_steps(net, 4, &p), NN_OK);      /* stops at the epoch's end: 3 */
+    CHECK_INT(p.step, 3);
+    CHECK_STATUS(nn_fit_steps(net, 1, &p), NN_OK);
+    size_t len2;
+    uint8_t *mid = save(net, 1, &len2);
+    CHECK_INT(len2, len);
+    nn_net_free(net);
+    uint8_t *buf = malloc(len);
+    const size_t gens = V2_Q(CNN_ITEMS) + 4 * CNN_P + 8, K = len - CRC - V2_CURSOR;
+    CHECK_INT(get32(mid + K + CUR_HAS), 1);
+    CHECK_INT(get32(mid + K + CUR_EPOCH), 1);
+    CHECK_INT(get32(mid + K + CUR_BATCH), 1);
+    for (int i = 0; i < 16; i++)
+        CHECK_INT(mid[K + CUR_AUGMENT + i], 0);
+#define BAD_CK(src, edit, want)                                                              \
+    do {                                                                                     \
+        memcpy(buf, src, len);                                                               \
+        edit;                                                                                \
+        reseal(buf, len);                                                                    \
+        refused_exactly(buf, len, want, __LINE__);                                           \
+    } while (0)
+    BAD_CK(empty, put64(buf + gens + 32 + 8, 6),
+           "the augmentation generator's increment 0x6 must be odd");
+    memcpy(buf, empty, len);
+    put64(buf + gens + 8, 2);
+    reseal(buf, len);
+    load_fails(buf, len, NN_ERR_FORMAT, "generator increments 0x2 and 0x");
+    BAD_CK(empty, buf[K + CUR_AUGMENT + 3] = 0x3f,
+           "has_session is 0 but byte 95 of the session cursor is 63, not 0");
+    BAD_CK(mid, putf32(buf + K + CUR_AUGMENT, 1.5f),
+           "session augment shift 1.5 must be at least 0 and at most 1 (a fraction of the width "
+           "and height)");
+    BAD_CK(mid, putf32(buf + K + CUR_AUGMENT + 4, NAN),
+           "session augment rotate nan is not a finite number");
+    BAD_CK(mid, putf32(buf + K + CUR_AUGMENT + 8, 1.0f),
+           "session augment scale 1 must be at least 0 and below 1 (the zoom factor is 1 ± "
+           "scale)");
+    BAD_CK(mid, putf32(buf + K + CUR_AUGMENT + 12, -5.0f),
+           "session augment shear -5 must be at least 0 and below 90 (degrees)");
+    BAD_CK(mid, put32(buf + K + CUR_STEP, 5), "session step is 5; epoch 1, batch 1 of 3 means 4");
+    /* in range, the ranges load and are kept */
+    memcpy(buf, mid, len);
+    putf32(buf + K + CUR_AUGMENT, 0.1f);
+    putf32(buf + K + CUR_AUGMENT + 12, 10.0f);
+    reseal(buf, len);
+    nn_net *back = load_ok(buf, len);
+    if (back) {
+        CHECK(back->fit.pending);
+        CHECK(back->fit.augment.shift == 0.1f && back->fit.augment.shear == 10.0f);
+        CHECK(back->fit.augment.rotate == 0.0f && back->fit.augment.scale == 0.0f);
+        CHECK_INT(back->augment_rng.state, get64(buf + gens + 32));
+        CHECK_INT(back->augment_rng.inc, get64(buf + gens + 40));
+        size_t n2;
+        uint8_t *again = save(back, 1, &n2);
+        CHECK(n2 == len && same_bytes(again, buf, len));
+        free(again);
+        nn_net_free(back);
+    }
+    free(buf);
+    free(empty);
+    free(mid);
+
+    /* ranges on an input that is not an image: a layer list on input 1×1×5 */
+    nn_spec m = nn_spec_default();
+    m.input[0] = m.input[1] = 1;
+    m.input[2] = 5;
+    m.n_items = 2;
+    m.items[0] = layer(NN_LAYER_DENSE, 4, 0, 0, 0, 0, 0, NN_ACT_RELU, 0, 0);
+    m.items[1] = layer(NN_LAYER_DENSE, 3, 0, 0, 0, 0, 0, 0, 0, 0);
+    net = make_net(&m);
+    if (!net)
+        return;
+    const nn_data d5 = {x, NULL, lab, NULL, 7, 5};
+    CHECK_STATUS(nn_fit_begin(net, &d5, &o), NN_OK);
+    CHECK_STATUS(nn_fit_steps(net, 1, &p), NN_OK);
+    mid = save(net, 1, &len);
+    nn_net_free(net);
+    buf = malloc(len);
+    const size_t K5 = len - CRC - V2_CURSOR;
+    BAD_CK(mid, putf32(buf + K5 + CUR_AUGMENT + 4, 10.0f),
+           "session augment is on but the input 1x1x5 is not an image (height and width 1)");
+#undef BAD_CK
+    free(buf);
+    free(mid);
+}
+
+/* ---- a CNN checkpoint resumed ---------------------------------------------------------------- */
+
+/* cnn_spec with Adam trained on CR made-up images (a quarter of the pixels 0, labels from the
+ * signs of two sums) in batches of CB, shuffled, for CEPOCHS epochs, with the dropout layer on */
+#define CR 45
+#define CB 7
+#define CBATCHES 7              /* ceil(45 / 7): six batches of 7, one of 3 */
+#define CEPOCHS 4
+#define CCHUNK 3
+
+static float cnn_x[CR * CNN_I];
+static int32_t cnn_y[CR];
+
+static nn_data cnn_data(void) {
+    if (!cnn_y[1]) {
+        nn_rng r;
+        nn_rng_seed(&r, 5, 9);
+        for (int i = 0; i < CR * CNN_I; i++)
+            cnn_x[i] = i % 4 == 1 ? 0.0f : (float)(2.0 * nn_rng_uniform(&r) - 1.0);
+        for (int k = 0; k < CR; k++) {
+            const float *xr = cnn_x + (size_t)k * CNN_I;
+            cnn_y[k] = (xr[0] + xr[7] > 0) + (xr[30] + xr[44] > 0.5f);
+        }
+    }
+    const nn_data d = {cnn_x, NULL, cnn_y, NULL, CR, CNN_I};
+    return d;
+}
+
+static nn_fit_opts cnn_opts(int resume) {
+    nn_fit_opts o = nn_fit_opts_default();
+    o.epochs = CEPOCHS;
+    o.batch_size = CB;
+    o.shuffle = 1;
+    o.resume = resume;
+    return o;
+}
+
+/* chunks of CCHUNK steps until the session reaches step `to` (or its end, for to < 0) */
+static int cnn_advance(nn_net *net, int64_t to, nn_progress *p) {
+    for (;;) {
+        int64_t n = CCHUNK;
+        if (to >= 0 && to - p->step < n)
+            n = to - p->step;
+        if (n <= 0 || (to < 0 && p->done))
+            return 1;
+        const nn_status st = nn_fit_steps(net, (int32_t)n, p);
+        CHECK_STATUS(st, NN_OK);
+        if (st != NN_OK) {
+            printf("  %s\n", nn_net_last_error(net));
+            return 0;
+        }
+    }
+}
+
+/* what a whole run ends with: its last progress and its checkpoint after nn_fit_end (weights,
+ * optimizer state, the three generators) */
+typedef struct {
+    nn_progress p;
+    uint8_t *ckpt;
+    size_t len;
+} cnn_end;
+
+static void cnn_finish(nn_net *net, nn_progress *p, cnn_end *e) {
+    cnn_advance(net, -1, p);
+    nn_fit_end(net);
+    e->p = *p;
+    e->ckpt = save(net, 1, &e->len);
+}
+
+static void same_end(const cnn_end *a, const cnn_end *b, const char *what) {
+    const int same = a->len == b->len && same_bytes(a->ckpt, b->ckpt, a->len) &&
+                     a->p.step == b->p.step && same_bytes(&a->p.loss, &b->p.loss, 8) &&
+                     same_bytes(&a->p.accuracy, &b->p.accuracy, 8);
+    if (!same)
+        printf("  %s: ends differently (step %lld/%lld, loss %.17g/%.17g)\n", what,
+               (long long)a->p.step, (long long)b->p.step, a->p.loss, b->p.loss);
+    CHECK(same);
+}
+
+static cnn_end cnn_reference;
+
+static void make_cnn_reference(const nn_fit_opts *o) {
+    nn_spec s = cnn_spec(NN_OPT_ADAM);
+    nn_net *net = make_net(&s);
+    if (!net)
+        return;
+    const nn_data d = cnn_data();
+    CHECK_STATUS(nn_fit_begin(net, &d, o), NN_OK);
+    nn_progress p;
+    memset(&p, 0, sizeof p);
+    cnn_finish(net, &p, &cnn_reference);
+    CHECK_INT(p.step, (int64_t)CEPOCHS * CBATCHES);
+    CHECK_INT(get32(cnn_reference.ckpt + cnn_reference.len - CRC - V2_CURSOR), 0);
+    CHECK(p.loss < 1.0986);         /* it learned something (log 3 is guessing) */
+    nn_net_free(net);
+}
+
+/* load a checkpoint saved at step `at`, resume it to the end: the reference's end */
+static void cnn_resume(const uint8_t *buf, size_t len, int64_t at, const nn_fit_opts *o,
+                       const char *what) {
+    nn_net *net = load_ok(buf, len);
+    if (!net)
+        return;
+    const nn_data d = cnn_data();
+    nn_fit_opts r = *o;
+    r.resume = 1;
+    const nn_status st = nn_fit_begin(net, &d, &r);
+    CHECK_STATUS(st, NN_OK);
+    if (st == NN_OK) {
+        nn_progress p;
+        memset(&p, 0, sizeof p);
+        p.step = at;
+        cnn_end e;
+        cnn_finish(net, &p, &e);
+        same_end(&e, &cnn_reference, what);
+        free(e.ckpt);
+    } else {
+        printf("  resume at %lld: %s\n", (long long)at, nn_net_last_error(net));
+    }
+    nn_net_free(net);
+}
+
+/* train to step `at`, save a checkpoint with the session open, go on to the end (saving
+ * disturbs nothing), then resume the checkpoint in a new net */
+static void cnn_resume_at(int64_t at, const nn_fit_opts *o) {
+    nn_spec s = cnn_spec(NN_OPT_ADAM);
+    nn_net *net = make_net(&s);
+    if (!net)
+        return;
+    const nn_data d = cnn_data();
+    CHECK_STATUS(nn_fit_begin(net, &d, o), NN_OK);
+    nn_progress p;
+    memset(&p, 0, sizeof p);
+    cnn_advance(net, at, &p);
+    size_t len;
+    uint8_t *buf = save(net, 1, &len);
+    const uint8_t *cur = buf + len - CRC - V2_CURSOR;
+    CHECK_INT(get32(cur + CUR_HAS), 1);
+    CHECK_INT(get32(cur + CUR_EPOCH), at / CBATCHES);
+    CHECK_INT(get32(cur + CUR_BATCH), at % CBATCHES);
+    CHECK_INT((int64_t)get64(cur + CUR_STEP), at);
+    char what[64];
+    snprintf(what, sizeof what, "CNN saved at step %lld, not stopped", (long long)at);
+    cnn_end e;
+    cnn_finish(net, &p, &e);
+    same_end(&e, &cnn_reference, what);
+    free(e.ckpt);
+    nn_net_free(net);
+    snprintf(what, sizeof what, "CNN resumed at step %lld", (long long)at);
+    cnn_resume(buf, len, at, o, what);
+    free(buf);
+}
+
+/* Issue #13: a checkpoint of a CNN (conv, pools, a dropout layer: every generator in use)
+ * saved mid-fit and resumed ends bit-identical to the run that never stopped: weights,
+ * optimizer state, generators, loss and accuracy. At the start, mid-epoch, at epoch
+ * boundaries, one step before the end; twice in a row; after nn_fit_end. */
+static void test_cnn_resume_issue13(void) {
+    const nn_fit_opts o = cnn_opts(0);
+    make_cnn_reference(&o);
+    if (!cnn_reference.ckpt)
+        return;
+    const int64_t points[] = {0, 1, 5, CBATCHES - 1, CBATCHES, CBATCHES + 3, 2 * CBATCHES + 6,
+                              (int64_t)CEPOCHS * CBATCHES - 1};
+    for (size_t i = 0; i < sizeof points / sizeof points[0]; i++)
+        cnn_resume_at(points[i], &o);
+
+    /* saved at 4, resumed, saved again at 17 after nn_fit_end, resumed */
+    nn_spec s = cnn_spec(NN_OPT_ADAM);
+    nn_net *net = make_net(&s);
+    if (!net)
+        return;
+    const nn_data d = cnn_data();
+    CHECK_STATUS(nn_fit_begin(net, &d, &o), NN_OK);
+    nn_progress p;
+    memset(&p, 0, sizeof p);
+    cnn_advance(net, 4, &p);
+    size_t len;
+    uint8_t *buf = save(net, 1, &len);
+    nn_net_free(net);
+    net = load_ok(buf, len);
+    free(buf);
+    if (!net)
+        return;
+    nn_fit_opts r = o;
+    r.resume = 1;
+    CHECK_STATUS(nn_fit_begin(net, &d, &r), NN_OK);
+    cnn_advance(net, 17, &p);
+    nn_fit_end(net);
+    buf = save(net, 1, &len);
+    nn_net_free(net);
+    cnn_resume(buf, len, 17, &o, "CNN resumed twice");
+    free(buf);
+    free(cnn_reference.ckpt);
+    cnn_reference.ckpt = NULL;
+}
+
+/* create, save, load and free over and over, and failed loads of layer lists, for ASan */
+static void test_v2_leak_loops(void) {
+    nn_spec s = cnn_spec(NN_OPT_ADAM);
+    int ok = 1;
+    for (int i = 0; i < LOOPS / 4 && ok; i++) {
+        s.seed = (uint32_t)i;
+        nn_net *net = NULL, *back = NULL;
+        ok = nn_net_create(&s, &net, NULL) == NN_OK;
+        size_t len = ok ? nn_model_size(net, i & 1) : 0;
+        uint8_t *buf = malloc(len ? len : 1);
+        ok = ok && nn_model_save(net, i & 1, buf, len) == NN_OK;
+        ok = ok && nn_model_load(buf, len, &back, NULL) == NN_OK;
+        ok = ok && memcmp(nn_params(net), nn_params(back), CNN_P * sizeof(float)) == 0;
+        /* and one refused: a layer field damaged behind a good checksum */
+        if (ok) {
+            put32(buf + V2_ITEMS + ITEM * (i % CNN_ITEMS), 77);
+            reseal(buf, len);
+            nn_net *bad = (nn_net *)&bad;
+            ok = nn_model_load(buf, len, &bad, NULL) == NN_ERR_FORMAT && bad == NULL;
+        }
+        free(buf);
+        nn_net_free(back);
+        nn_net_free(net);
+    }
+    CHECK(ok);
+}
+
 int main(void) {
     test_crc_reference();
     test_size_by_hand();
@@ -1001,5 +1798,14 @@ int main(void) {
     test_load_restores();
     test_bad_checkpoint();
     test_leak_loops();
+    test_v2_size_by_hand();
+    test_v2_header_bytes();
+    test_v2_roundtrip();
+    test_v2_truncated();
+    test_v2_checksum();
+    test_v2_bad_layers();
+    test_v2_bad_checkpoint();
+    test_cnn_resume_issue13();
+    test_v2_leak_loops();
     return check_report();
 }

@@ -16,10 +16,15 @@
  *   - a few training steps work (resuming the stored session when the checkpoint has one,
  *     else a fresh one), the checkpoint saved after them loads again, and the same steps
  *     split by a checkpoint save, load and resume end in the same bytes.
+ * Both format versions: 1 (MLP shorthand specs) and 2 (layer lists: input shape, typed layers;
+ * a third generator and the augmentation ranges in checkpoints). Predicting and training
+ * are tried only on nets small enough in work and workspace that one input stays fast.
  * A broken invariant aborts with a message, which libFuzzer reports as a crash.
- * Sizes: I inputs, O outputs, P parameters, n layer sizes, k optimizer state vectors.
+ * Sizes: I inputs, O outputs, P parameters, n layer sizes (version 1), m layers (version 2),
+ * k optimizer state vectors.
  */
 #include "nnwasm.h"
+#include "../../src/core/nn_internal.h"     /* nn_spec_units: the work a net's layers cost */
 
 #define HARNESS "fuzz_model_load"
 #include "harness.h"
@@ -31,7 +36,9 @@
 
 /* training is exercised only on small nets, so that one input stays well under a millisecond */
 #define TRAIN_MAX_ROWS 32
-#define TRAIN_MAX_WORK 200000u      /* rows · P */
+#define TRAIN_MAX_WORK 400000u      /* rows · multiply-adds of one row's forward pass */
+#define PREDICT_MAX_WORK 4000000u   /* multiply-adds of predict's two rows */
+#define MAX_ROW_FLOATS 262144u      /* workspace floats per row (1 MB) */
 
 /* ---- little helpers ------------------------------------------------------------------------ */
 
@@ -80,13 +87,56 @@ static nn_status load_copy(const uint8_t *buf, size_t len, size_t extra, const c
 
 /* ---- checks on a successfully loaded net --------------------------------------------------- */
 
+/* the multiply-adds (or, for layers without weights, the values touched) of one row's forward
+ * pass, and the workspace floats per row, of a loaded (so valid) spec */
+static uint64_t row_work(const nn_spec *s, uint64_t *row) {
+    nn_unit u[NN_MAX_ITEMS];
+    int L;
+    uint64_t P;
+    if (nn_spec_units(s, u, &L, &P, row, NN_ERR_FORMAT, NULL) != NN_OK)
+        FAIL("nn_spec_units refused the spec of a loaded net");
+    uint64_t w = 0;
+    for (int l = 0; l < L; l++) {
+        const nn_unit *v = &u[l];
+        if (v->type == NN_LAYER_CONV2D)
+            w += (uint64_t)v->OH * (uint64_t)v->OW * (uint64_t)v->nw;
+        else if (v->type == NN_LAYER_DENSE)
+            w += (uint64_t)v->nw;
+        else if (v->type == NN_LAYER_MAXPOOL2D || v->type == NN_LAYER_AVGPOOL2D)
+            w += (uint64_t)v->O * (uint64_t)v->g.KH * (uint64_t)v->g.KW;
+        else
+            w += (uint64_t)v->O;
+    }
+    return w + (uint64_t)u[0].I;
+}
+
+/* inputs and outputs per row of either kind of spec */
+static void io_of(const nn_spec *s, int32_t *I, int32_t *O) {
+    if (s->n_items > 0) {
+        *I = s->input[0] * s->input[1] * s->input[2];
+        *O = s->items[s->n_items - 1].units;
+    } else {
+        *I = s->layers[0];
+        *O = s->layers[s->n_layers - 1];
+    }
+}
+
+/* the bytes of the session cursor, which ends 4 bytes before the end of a checkpoint */
+static size_t cursor_len(int version) { return version == 1 ? 92 : 108; }
+
 static void check_sizes_and_save(nn_net *net, const uint8_t *buf, size_t len, int kind) {
     nn_spec s;
     nn_net_spec(net, &s);
     const size_t P = nn_param_count(net);
-    const size_t n = (size_t)s.n_layers;
     const size_t k = s.opt.type == NN_OPT_SGD ? 0 : s.opt.type == NN_OPT_ADAM ? 2 : 1;
-    const size_t model = 120 + 4 * n + 4 * P, ckpt = model + 132 + 4 * k * P;
+    const int v2 = get32(buf + 4) == 2;
+    if (v2 != (s.n_items > 0))
+        FAIL("a version-%u file loaded as a net with %d layer-list items", get32(buf + 4),
+             (int)s.n_items);
+    /* docs/FORMAT.md: version 1 120 + 4n + 4P (+ 132 + 4kP), version 2 132 + 40m + 4P
+     * (+ 164 + 4kP) */
+    const size_t model = v2 ? 132 + 40 * (size_t)s.n_items + 4 * P : 120 + 4 * (size_t)s.n_layers + 4 * P;
+    const size_t ckpt = model + (v2 ? 164 : 132) + 4 * k * P;
     if (nn_model_size(net, kind) != len)
         FAIL("nn_model_size(kind %d) is %zu, the file is %zu bytes", kind,
              nn_model_size(net, kind), len);
@@ -115,7 +165,8 @@ static void check_sizes_and_save(nn_net *net, const uint8_t *buf, size_t len, in
  * NN_ERR_FORMAT. Prefixes are cheap (the length checks come before the checksum), but to keep
  * long inputs fast only the header region and a few cut points are tried. */
 static void check_prefixes(const uint8_t *buf, size_t len) {
-    const size_t cuts[] = {len - 1, len - 2, len - 4, len - 5, len / 2, len - 97, len - 133};
+    const size_t cuts[] = {len - 1, len - 2, len - 4, len - 5, len / 2, len - 97, len - 113,
+                           len - 133, len - 165};
     for (size_t m = 0; m < len && m < 200; m++)
         if (load_copy(buf, m, 0, "prefix") != NN_ERR_TRUNCATED)
             FAIL("the %zu-byte prefix of a valid %zu-byte file is not NN_ERR_TRUNCATED", m, len);
@@ -130,7 +181,9 @@ static void check_prefixes(const uint8_t *buf, size_t len) {
 static void check_predict(nn_net *net) {
     nn_spec s;
     nn_net_spec(net, &s);
-    const size_t I = (size_t)s.layers[0], O = (size_t)s.layers[s.n_layers - 1];
+    int32_t I32, O32;
+    io_of(&s, &I32, &O32);
+    const size_t I = (size_t)I32, O = (size_t)O32;
     float *x = calloc(2 * I, sizeof *x), *y = malloc(2 * O * sizeof *y);
     if (!x || !y)
         FAIL("malloc failed in the harness");
@@ -202,14 +255,15 @@ static int run_steps(nn_net *net, int max, int *done) {
  * checkpoint, which C loads and resumes for the rest. A and C must then save the same bytes
  * (parameters, optimizer state, generators, cursor), as docs/FORMAT.md promises. */
 static void check_training(const uint8_t *buf, size_t len, int kind, const nn_spec *s,
-                           size_t P) {
-    const int32_t I = s->layers[0], O = s->layers[s->n_layers - 1];
+                           uint64_t work) {
+    int32_t I, O;
+    io_of(s, &I, &O);
     nn_fit_opts o = nn_fit_opts_default();
     int32_t rows = 3;
     o.batch_size = 2;
     o.epochs = 2;
-    if (kind == 1) {                /* the cursor: K = len − 4 − 92 */
-        const uint8_t *K = buf + len - 96;
+    if (kind == 1) {                /* the cursor: K = len − 4 − 92 (version 2: 108) */
+        const uint8_t *K = buf + len - 4 - cursor_len((int)get32(buf + 4));
         if (get32(K) == 1) {
             rows = get_i32(K + 4);
             o.batch_size = get_i32(K + 8);
@@ -218,7 +272,7 @@ static void check_training(const uint8_t *buf, size_t len, int kind, const nn_sp
             o.resume = 1;
         }
     }
-    if (rows > TRAIN_MAX_ROWS || (uint64_t)rows * P > TRAIN_MAX_WORK)
+    if (rows > TRAIN_MAX_ROWS || (uint64_t)rows * work > TRAIN_MAX_WORK)
         return;
     float *x = malloc((size_t)rows * (size_t)I * sizeof *x);
     int32_t *lab = malloc((size_t)rows * sizeof *lab);
@@ -291,10 +345,14 @@ static void check_loaded(nn_net *net, const uint8_t *buf, size_t len) {
         FAIL("loaded a file of kind %d", kind);
     check_sizes_and_save(net, buf, len, kind);
     check_prefixes(buf, len);
-    check_predict(net);
     nn_spec s;
     nn_net_spec(net, &s);
-    check_training(buf, len, kind, &s, nn_param_count(net));
+    uint64_t row;
+    const uint64_t work = row_work(&s, &row);
+    if (row > MAX_ROW_FLOATS || 2 * work > PREDICT_MAX_WORK)
+        return;                     /* valid, but too big to run for every input */
+    check_predict(net);
+    check_training(buf, len, kind, &s, work);
 }
 
 /* ---- entry point --------------------------------------------------------------------------- */

@@ -9,9 +9,13 @@
  *   model/: valid models and checkpoints of several architectures, activations, outputs,
  *           optimizers and schedules; checkpoints with no session, mid-epoch, at an epoch
  *           boundary and after a finished session; then near misses, each one defect away
- *           from a valid file (CRC fixed where the defect lies behind the checksum).
+ *           from a valid file (CRC fixed where the defect lies behind the checksum). Both
+ *           format versions: 1 (MLP shorthand, "model-*", "ckpt-*") and 2 (layer lists,
+ *           "v2-*": convolutions, pools, flatten, dropout, dense-only lists), and near misses
+ *           of each ("near-*", "near-v2-*": every kind of malformed layer list).
  *   idx/:   tiny image and label files, and near misses of those.
- * Sizes: n layer sizes, P parameters, k optimizer state vectors (docs/FORMAT.md).
+ * Sizes: n layer sizes, m layers of a list, P parameters, k optimizer state vectors
+ * (docs/FORMAT.md).
  */
 #include "nnwasm.h"
 #include "../c/le_bytes.h"
@@ -77,7 +81,8 @@ static nn_net *create(const nn_spec *s) {
 
 /* ROWS rows of I inputs with labels below O (or 0/1 for one output), fixed pattern */
 #define ROWS 7
-static float data_x[ROWS * 8];
+#define MAX_I 64
+static float data_x[ROWS * MAX_I];
 static int32_t data_y[ROWS];
 
 static nn_data make_data(int32_t I, int32_t O) {
@@ -94,7 +99,11 @@ static nn_data make_data(int32_t I, int32_t O) {
 static void train(nn_net *net, int epochs, int shuffle, int steps) {
     nn_spec s;
     nn_net_spec(net, &s);
-    nn_data d = make_data(s.layers[0], s.layers[s.n_layers - 1]);
+    const int32_t I = s.n_items ? s.input[0] * s.input[1] * s.input[2] : s.layers[0];
+    const int32_t O = s.n_items ? s.items[s.n_items - 1].units : s.layers[s.n_layers - 1];
+    if (I > MAX_I)
+        die("train", NN_ERR_ARG, "more inputs than the data buffer holds");
+    nn_data d = make_data(I, O);
     nn_fit_opts o = nn_fit_opts_default();
     o.epochs = epochs;
     o.batch_size = 3;
@@ -259,7 +268,7 @@ enum { N3 = 3, P17 = 17, S3 = 16 + 4 * N3, Q3 = 116 + 4 * N3, C3 = Q3 + 4 * P17 
 static void e_crc(bytes *b) { b->p[Q3] ^= 0x01; }
 static void e_cut(bytes *b) { b->n -= 1; }
 static void e_extra(bytes *b) { b->p[b->n++] = 0; }
-static void e_version2(bytes *b) { put32(b->p + 4, 2); }
+static void e_version3(bytes *b) { put32(b->p + 4, 3); }
 static void e_version0(bytes *b) { put32(b->p + 4, 0); }
 static void e_kind2(bytes *b) { put32(b->p + 8, 2); }
 static void e_layers17(bytes *b) { put32(b->p + 12, 17); }
@@ -289,7 +298,7 @@ static void gen_near_misses(void) {
     near_model("near-bad-crc.nnwm", &m, e_crc, 0);
     near_model("near-cut-by-one.nnwm", &m, e_cut, 0);
     near_model("near-one-byte-extra.nnwm", &m, e_extra, 0);
-    near_model("near-version-2.nnwm", &m, e_version2, 1);
+    near_model("near-version-3.nnwm", &m, e_version3, 1);
     near_model("near-version-0.nnwm", &m, e_version0, 1);
     near_model("near-kind-2.nnwm", &m, e_kind2, 1);
     near_model("near-n-layers-17.nnwm", &m, e_layers17, 1);
@@ -328,6 +337,250 @@ static void gen_near_misses(void) {
     emit("model", "near-3-bytes.nnwm", junk0, sizeof junk0);
     emit("model", "near-magic-only.nnwm", junk1, sizeof junk1);
     emit("model", "near-header-only.nnwm", junk2, sizeof junk2);
+}
+
+
+/* ---- version 2: layer lists ---------------------------------------------------------------- */
+
+static nn_layer item(int type, int units, int kh, int kw, int sh, int sw, int pad, int act,
+                     float p, float rate) {
+    nn_layer l = {type, units, kh, kw, sh, sw, pad, act, p, rate};
+    return l;
+}
+
+static nn_layer dense(int units, int act) { return item(NN_LAYER_DENSE, units, 0, 0, 0, 0, 0, act, 0, 0); }
+static nn_layer conv(int f, int k, int st, int pad, int act) {
+    return item(NN_LAYER_CONV2D, f, k, k, st, st, pad, act, 0, 0);
+}
+static nn_layer pool(int type, int k, int st, int pad) { return item(type, 0, k, k, st, st, pad, 0, 0, 0); }
+static nn_layer flat(void) { return item(NN_LAYER_FLATTEN, 0, 0, 0, 0, 0, 0, 0, 0, 0); }
+static nn_layer drop(float rate) { return item(NN_LAYER_DROPOUT, 0, 0, 0, 0, 0, 0, 0, 0, rate); }
+
+static nn_spec list_of(int H, int W, int C, const nn_layer *it, int m) {
+    nn_spec s = nn_spec_default();
+    s.input[0] = H;
+    s.input[1] = W;
+    s.input[2] = C;
+    s.n_items = m;
+    for (int l = 0; l < m; l++)
+        s.items[l] = it[l];
+    return s;
+}
+
+/* The small CNN most near misses start from: input 5×4×1, conv 2@3×3 'same' ReLU, max pool
+ * 2×2 stride 2 (→ 2×2×2), dropout 0.5, flatten, dense 3. m = 5; P = (9·2 + 2) + (8·3 + 3) =
+ * 47; the layers start at 28 (layer l at 28 + 40l), the spec tail at S = 228. */
+enum { M5 = 5, S5 = 28 + 40 * M5, Q5 = S5 + 100, P47 = 47, C5 = Q5 + 4 * P47 };
+#define LAYER(l, field) (28 + 40 * (l) + 4 * (field))
+
+static nn_spec small_cnn(void) {
+    const nn_layer it[M5] = {conv(2, 3, 1, NN_PAD_SAME, NN_ACT_RELU),
+                             pool(NN_LAYER_MAXPOOL2D, 2, 2, NN_PAD_VALID), drop(0.5f), flat(),
+                             dense(3, 0)};
+    return list_of(5, 4, 1, it, M5);
+}
+
+static void gen_v2_models(void) {
+    nn_spec s;
+    nn_net *net;
+
+    s = small_cnn();
+    net = create(&s);
+    emit_model("v2-model-cnn-conv-maxpool-dropout-flatten-dense.nnwm", net, 0);
+    emit_model("v2-ckpt-cnn-fresh.nnwm", net, 1);
+    nn_net_free(net);
+
+    /* every layer type and a parameter on three activations; Adam, mid-epoch */
+    {
+        nn_layer it[8] = {conv(3, 3, 1, NN_PAD_SAME, NN_ACT_LEAKY_RELU),
+                          pool(NN_LAYER_MAXPOOL2D, 2, 2, NN_PAD_VALID),
+                          item(NN_LAYER_CONV2D, 2, 2, 1, 1, 1, NN_PAD_VALID, NN_ACT_ELU, 0.5f, 0),
+                          pool(NN_LAYER_AVGPOOL2D, 2, 1, NN_PAD_SAME), drop(0.25f), flat(),
+                          dense(4, NN_ACT_HSWISH), dense(3, 0)};
+        it[0].act_param = 0.2f;
+        it[6].act_param = 4.0f;
+        s = list_of(6, 5, 2, it, 8);
+        s.opt.type = NN_OPT_ADAM;
+        s.opt.lr = 0.003f;
+        s.weight_decay = 1e-3f;
+        s.clip_norm = 2.0f;
+        s.schedule.type = NN_SCHED_COSINE;
+        s.schedule.step_size = 20;
+        s.schedule.min_lr = 1e-4f;
+        net = create(&s);
+        train(net, 4, 1, 4);                    /* epoch 1, batch 1 */
+        emit_model("v2-ckpt-cnn-every-layer-adam-mid-epoch.nnwm", net, 1);
+        emit_model("v2-model-cnn-every-layer-trained.nnwm", net, 0);
+        nn_net_free(net);
+    }
+    /* strided 'same' convs with non-square kernels, an avg pool first, sigmoid output */
+    {
+        const nn_layer it[5] = {pool(NN_LAYER_AVGPOOL2D, 2, 1, NN_PAD_VALID),
+                                item(NN_LAYER_CONV2D, 2, 3, 2, 2, 1, NN_PAD_SAME, NN_ACT_GELU, 0,
+                                     0),
+                                item(NN_LAYER_CONV2D, 1, 1, 3, 1, 2, NN_PAD_SAME,
+                                     NN_ACT_GELU_TANH, 0, 0),
+                                dense(2, NN_ACT_SOFTPLUS), dense(1, 0)};
+        s = list_of(7, 6, 1, it, 5);
+        s.output = NN_OUT_SIGMOID;
+        s.opt.type = NN_OPT_NESTEROV;
+        s.schedule.type = NN_SCHED_STEP;
+        s.schedule.step_size = 2;
+        s.schedule.gamma = 0.5f;
+        net = create(&s);
+        train(net, 3, 1, 3);                    /* epoch 1, batch 0: an epoch boundary */
+        emit_model("v2-ckpt-cnn-strided-same-nesterov-epoch-boundary.nnwm", net, 1);
+        nn_net_free(net);
+    }
+    /* a conv on several channels into a dense, RMSprop, MSE on identity outputs, finished */
+    {
+        const nn_layer it[2] = {conv(2, 2, 2, NN_PAD_VALID, NN_ACT_RELU6), dense(2, 0)};
+        s = list_of(3, 3, 3, it, 2);
+        s.output = NN_OUT_IDENTITY;
+        s.loss = NN_LOSS_MSE;
+        s.opt.type = NN_OPT_RMSPROP;
+        net = create(&s);
+        train(net, 2, 0, 100);                  /* finished: has_session 0 */
+        emit_model("v2-ckpt-conv-channels-rmsprop-finished.nnwm", net, 1);
+        nn_net_free(net);
+    }
+    /* dense-only lists: an MLP as a list, with dropout layers; one dense layer */
+    {
+        const nn_layer it[5] = {dense(4, NN_ACT_TANH), drop(0.2f), dense(3, NN_ACT_MISH),
+                                drop(0.1f), dense(2, 0)};
+        s = list_of(1, 1, 3, it, 5);
+        s.opt.type = NN_OPT_MOMENTUM;
+        net = create(&s);
+        emit_model("v2-model-mlp-as-list-dropout.nnwm", net, 0);
+        train(net, 3, 1, 2);
+        emit_model("v2-ckpt-mlp-as-list-momentum-mid.nnwm", net, 1);
+        nn_net_free(net);
+        const nn_layer one[1] = {dense(2, 0)};
+        s = list_of(1, 1, 1, one, 1);
+        s.opt.type = NN_OPT_ADAGRAD;
+        net = create(&s);
+        emit_model("v2-model-one-dense.nnwm", net, 0);
+        train(net, 2, 0, 1);
+        emit_model("v2-ckpt-one-dense-adagrad-noshuffle.nnwm", net, 1);
+        nn_net_free(net);
+    }
+    /* a pool on a row image (height 1), flatten then dense; swish, tanhexp */
+    {
+        const nn_layer it[4] = {item(NN_LAYER_MAXPOOL2D, 0, 1, 3, 1, 2, NN_PAD_SAME, 0, 0, 0),
+                                conv(2, 1, 1, NN_PAD_VALID, NN_ACT_SWISH), flat(),
+                                dense(3, 0)};
+        s = list_of(1, 9, 2, it, 4);
+        s.seed = 3;
+        net = create(&s);
+        emit_model("v2-model-row-image-pool-swish.nnwm", net, 0);
+        nn_net_free(net);
+    }
+}
+
+
+/* edits of the small CNN's files (offsets above) */
+static void e_v2_crc(bytes *b) { b->p[LAYER(0, 1)] ^= 0x01; }
+static void e_v2_items0(bytes *b) { put32(b->p + 12, 0); }
+static void e_v2_items33(bytes *b) { put32(b->p + 12, 33); }
+static void e_v2_items4(bytes *b) { put32(b->p + 12, M5 - 1); }
+static void e_v2_as_v1(bytes *b) { put32(b->p + 4, 1); }
+static void e_v2_input0(bytes *b) { put32(b->p + 16, 0); }
+static void e_v2_input_big(bytes *b) { put32(b->p + 16, 65536); put32(b->p + 20, 65536); }
+static void e_v2_type6(bytes *b) { put32(b->p + LAYER(2, 0), 6); }
+static void e_v2_units0(bytes *b) { put32(b->p + LAYER(0, 1), 0); }
+static void e_v2_kernel(bytes *b) {     /* a 'valid' 6×6 kernel on the 5×4 input */
+    put32(b->p + LAYER(0, 6), NN_PAD_VALID);
+    put32(b->p + LAYER(0, 2), 6);
+}
+static void e_v2_pool_big(bytes *b) { put32(b->p + LAYER(1, 2), 6); }
+static void e_v2_stride0(bytes *b) { put32(b->p + LAYER(1, 5), 0); }
+static void e_v2_pad2(bytes *b) { put32(b->p + LAYER(0, 6), 2); }
+static void e_v2_unused(bytes *b) { put32(b->p + LAYER(1, 1), 2); }
+static void e_v2_act13(bytes *b) { put32(b->p + LAYER(0, 7), NN_ACT_COUNT); }
+static void e_v2_param_nan(bytes *b) { put32(b->p + LAYER(0, 8), 0x7FC00000u); }
+static void e_v2_param_relu(bytes *b) { putf32(b->p + LAYER(0, 8), 0.5f); }
+static void e_v2_rate1(bytes *b) { putf32(b->p + LAYER(2, 9), 1.0f); }
+static void e_v2_last_flatten(bytes *b) {
+    memset(b->p + LAYER(4, 0), 0, 40);
+    put32(b->p + LAYER(4, 0), NN_LAYER_FLATTEN);
+}
+static void e_v2_last_act(bytes *b) { put32(b->p + LAYER(4, 7), NN_ACT_RELU); }
+static void e_v2_order(bytes *b) {      /* flatten before the max pool */
+    uint8_t t[40];
+    memcpy(t, b->p + LAYER(1, 0), 40);
+    memcpy(b->p + LAYER(1, 0), b->p + LAYER(3, 0), 40);
+    memcpy(b->p + LAYER(3, 0), t, 40);
+}
+static void e_v2_spec_dropout(bytes *b) { putf32(b->p + S5 + 36, 0.5f); }
+static void e_v2_one_output(bytes *b) { put32(b->p + LAYER(4, 1), 1); }
+static void e_v2_units4(bytes *b) { put32(b->p + LAYER(4, 1), 4); }   /* needs 56, not 47 */
+static void e_v2_param_value(bytes *b) { put32(b->p + Q5 + 4 * 20, 0xFF800000u); }
+/* checkpoint (sgd, k = 0): R = C + 8, augment_rng at R + 32, K = R + 48 */
+static void e_v2_aug_inc(bytes *b) { b->p[C5 + 8 + 40] &= 0xFE; }
+static void e_v2_cursor_aug(bytes *b) { b->p[C5 + 8 + 48 + 95] = 0x3f; }
+static void e_v2_shift2(bytes *b) { putf32(b->p + b->n - 4 - 16, 2.0f); }
+static void e_v2_shear90(bytes *b) { putf32(b->p + b->n - 4 - 4, 90.0f); }
+static void e_v2_rotate_nan(bytes *b) { put32(b->p + b->n - 4 - 12, 0x7FC00000u); }
+static void e_v2_rotate10(bytes *b) { putf32(b->p + b->n - 4 - 12, 10.0f); }
+static void e_v2_step(bytes *b) { b->p[b->n - 4 - 108 + 28] ^= 1; }
+
+static void gen_v2_near_misses(void) {
+    nn_spec s = small_cnn();
+    nn_net *net = create(&s);
+    bytes m = save(net, 0), c = save(net, 1);
+    nn_net_free(net);
+    near_model("near-v2-bad-crc.nnwm", &m, e_v2_crc, 0);
+    near_model("near-v2-cut-by-one.nnwm", &m, e_cut, 0);
+    near_model("near-v2-one-byte-extra.nnwm", &m, e_extra, 0);
+    near_model("near-v2-version-3.nnwm", &m, e_version3, 1);
+    near_model("near-v2-n-items-0.nnwm", &m, e_v2_items0, 1);
+    near_model("near-v2-n-items-33.nnwm", &m, e_v2_items33, 1);
+    near_model("near-v2-n-items-minus-one.nnwm", &m, e_v2_items4, 1);
+    near_model("near-v2-as-version-1.nnwm", &m, e_v2_as_v1, 1);
+    near_model("near-v2-input-height-0.nnwm", &m, e_v2_input0, 1);
+    near_model("near-v2-input-too-large.nnwm", &m, e_v2_input_big, 1);
+    near_model("near-v2-type-6.nnwm", &m, e_v2_type6, 1);
+    near_model("near-v2-conv-units-0.nnwm", &m, e_v2_units0, 1);
+    near_model("near-v2-conv-kernel-too-large.nnwm", &m, e_v2_kernel, 1);
+    near_model("near-v2-pool-leaves-nothing.nnwm", &m, e_v2_pool_big, 1);
+    near_model("near-v2-stride-0.nnwm", &m, e_v2_stride0, 1);
+    near_model("near-v2-padding-2.nnwm", &m, e_v2_pad2, 1);
+    near_model("near-v2-pool-with-units.nnwm", &m, e_v2_unused, 1);
+    near_model("near-v2-activation-13.nnwm", &m, e_v2_act13, 1);
+    near_model("near-v2-act-param-nan.nnwm", &m, e_v2_param_nan, 1);
+    near_model("near-v2-act-param-on-relu.nnwm", &m, e_v2_param_relu, 1);
+    near_model("near-v2-dropout-rate-1.nnwm", &m, e_v2_rate1, 1);
+    near_model("near-v2-last-not-dense.nnwm", &m, e_v2_last_flatten, 1);
+    near_model("near-v2-last-with-activation.nnwm", &m, e_v2_last_act, 1);
+    near_model("near-v2-pool-after-flatten.nnwm", &m, e_v2_order, 1);
+    near_model("near-v2-spec-dropout.nnwm", &m, e_v2_spec_dropout, 1);
+    near_model("near-v2-softmax-one-output.nnwm", &m, e_v2_one_output, 1);
+    near_model("near-v2-P-mismatch.nnwm", &m, e_v2_units4, 1);
+    near_model("near-v2-param-nan.nnwm", &m, e_v2_param_value, 1);
+    near_model("near-v2-ckpt-augment-rng-even.nnwm", &c, e_v2_aug_inc, 1);
+    near_model("near-v2-ckpt-cursor-augment-not-zero.nnwm", &c, e_v2_cursor_aug, 1);
+    free(m.p);
+    free(c.p);
+
+    /* mid-session checkpoints with augmentation ranges out of range, or on a 1×1 input */
+    s = small_cnn();
+    net = create(&s);
+    train(net, 3, 1, 2);
+    c = save(net, 1);
+    near_model("near-v2-ckpt-augment-shift-2.nnwm", &c, e_v2_shift2, 1);
+    near_model("near-v2-ckpt-augment-shear-90.nnwm", &c, e_v2_shear90, 1);
+    near_model("near-v2-ckpt-augment-rotate-nan.nnwm", &c, e_v2_rotate_nan, 1);
+    near_model("near-v2-ckpt-session-step.nnwm", &c, e_v2_step, 1);
+    free(c.p);
+    nn_net_free(net);
+    const nn_layer it[2] = {dense(3, NN_ACT_RELU), dense(2, 0)};
+    s = list_of(1, 1, 4, it, 2);
+    net = create(&s);
+    train(net, 3, 1, 2);
+    c = save(net, 1);
+    near_model("near-v2-ckpt-augment-on-mlp-input.nnwm", &c, e_v2_rotate10, 1);
+    free(c.p);
+    nn_net_free(net);
 }
 
 /* ---- IDX ----------------------------------------------------------------------------------- */
@@ -394,6 +647,8 @@ int main(int argc, char **argv) {
     root = argv[1];
     gen_models();
     gen_near_misses();
+    gen_v2_models();
+    gen_v2_near_misses();
     gen_idx();
     printf("gen_corpus: wrote %d files under %s\n", written, root);
     return 0;

@@ -51,6 +51,36 @@ function crc32(bytes) {
   return ~c >>> 0;
 }
 
+/**
+ * The net of a format-1 model file (an MLP: n sizes) as the same net written as a layer list,
+ * format 2 (docs/FORMAT.md): input (1, 1, sizes[0]), then dense(size, activation) per layer,
+ * the last without an activation; the same spec tail, parameter count and parameters.
+ */
+function asLayerList(bytes) {
+  const v1 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = v1.getUint32(12, true);
+  const S = 16 + 4 * n;
+  const act = v1.getInt32(S, true);
+  const m = n - 1;
+  const rest = bytes.subarray(S, bytes.length - 4); // spec tail, P, parameters
+  const out = new Uint8Array(28 + 40 * m + rest.length + 4);
+  const dv = new DataView(out.buffer);
+  out.set(bytes.subarray(0, 12));
+  dv.setUint32(4, 2, true);
+  dv.setUint32(12, m, true);
+  dv.setInt32(16, 1, true);
+  dv.setInt32(20, 1, true);
+  dv.setInt32(24, v1.getInt32(16, true), true);
+  for (let l = 0; l < m; l++) {
+    dv.setInt32(28 + 40 * l, 0, true); // NN_LAYER_DENSE
+    dv.setInt32(28 + 40 * l + 4, v1.getInt32(16 + 4 * (l + 1), true), true); // units
+    dv.setInt32(28 + 40 * l + 28, l < m - 1 ? act : 0, true); // activation
+  }
+  out.set(rest, 28 + 40 * m);
+  dv.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
+
 /** a copy of a model file with another activation index (at S + 0 = 16 + 4n), resealed */
 function withActivation(bytes, index) {
   const b = bytes.slice();
@@ -756,7 +786,7 @@ describe('save and load', () => {
     magic[0] = 0x50;
     await assert.rejects(Network.load(magic), nnErr('NN_ERR_MAGIC'));
     const newer = bytes.slice();
-    newer[4] = 2; // the checksum is not recomputed: the version is checked first
+    newer[4] = 3; // the checksum is not recomputed: the version is checked first
     await assert.rejects(Network.load(newer), nnErr('NN_ERR_VERSION', /newer/));
     const zero = bytes.slice();
     zero[4] = 0;
@@ -795,6 +825,30 @@ describe('save and load', () => {
     const again = await Network.load(bytes);
     assert.equal(again.spec.activation, 'tanh');
     again.dispose();
+  });
+
+  test('a layer-list model (format 2) is an Error saying the JavaScript API does not load it yet; nothing leaks', async () => {
+    // the core reads format 2 (issue #13); the JavaScript API learns layer lists in issue #14
+    const c = await core();
+    const net = await Network.create({ layers: [2, 3, 2], activation: 'tanh', seed: 3 });
+    const file = asLayerList(net.save());
+    net.dispose();
+    assert.equal(file.length, 280, 'docs/FORMAT.md: the 2-3-2 MLP as a layer list is 280 bytes');
+    const heap = c.heapUsed();
+    for (let k = 0; k < 20; k++) {
+      await assert.rejects(Network.load(file), (e) => {
+        // a plain Error: the core read the file (a damaged one is its NnError), JavaScript
+        // cannot describe the net
+        assert.ok(e instanceof Error && !(e instanceof NnError), `${e?.name}: ${e?.message}`);
+        assert.equal(e.message, 'this model is a layer-list network (format 2), which the JavaScript API does not load yet');
+        return true;
+      });
+    }
+    assert.equal(c.heapUsed(), heap, 'every net the core made was freed');
+    const damaged = file.slice();
+    damaged[28 + 4] = 0; // the first layer's units: 0, resealed
+    new DataView(damaged.buffer).setUint32(damaged.length - 4, crc32(damaged.subarray(0, damaged.length - 4)), true);
+    await assert.rejects(Network.load(damaged), nnErr('NN_ERR_FORMAT', /layer 0 \(dense\): units 0 is not allowed/));
   });
 
   test('empty is a RangeError, non-bytes a TypeError', async () => {
