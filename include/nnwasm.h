@@ -322,12 +322,39 @@ typedef struct {
 
 /* ---- training in chunks ----------------------------------------------------------------- */
 
+/* Data augmentation for image inputs: seeded random affine transforms of each training sample,
+ * drawn anew each time the sample is gathered into a batch (so per sample per epoch), applied
+ * in C to the gathered batch before the forward pass. Training only: nn_predict, nn_evaluate,
+ * nn_grad_check and validation never see it. All zero (a zeroed struct, the default) is off,
+ * and then nothing is drawn: training gives exactly the bits it gives without this option.
+ *
+ * For a net whose input (spec.input) is an image: a layer list whose input has height or
+ * width above 1. Each image (H, W, C) moves about its centre ((W − 1)/2, (H − 1)/2), x the
+ * column rightwards and y the row downwards, by p_out = centre + T + R(θ)·Sh(φ)·s·(p_in −
+ * centre): T the shift, R(θ) the rotation (positive θ turns the content clockwise as shown),
+ * Sh(φ) = [1, tan φ; 0, 1] the shear, s the zoom. The output is resampled bilinearly by the
+ * inverse map; pixels from outside the image read 0 (the background). Per sample, five
+ * uniforms u in (−1, 1) give T = (shift·W·u₁, shift·H·u₂), θ = rotate·u₃, s = 1 + scale·u₄,
+ * φ = shear·u₅, from a generator of its own (seeded from spec.seed, kept in checkpoints), so
+ * that the shuffle and dropout draws do not change when augmentation is turned on or off.
+ * Deterministic for a seed: the same bits natively and in WebAssembly. */
+typedef struct {
+    float shift;            /* max |translation| as a fraction of the width and height, in
+                               [0, 1]. 0.1 moves a 28-pixel digit by up to 2.8 pixels.         */
+    float rotate;           /* max |rotation| in degrees, [0, 180]                             */
+    float scale;            /* max relative zoom: the factor is in [1 − scale, 1 + scale];
+                               [0, 1)                                                          */
+    float shear;            /* max |shear angle| in degrees, [0, 90)                           */
+} nn_augment_spec;
+
 typedef struct {
     int32_t epochs;         /* > 0. Default 1.                                                  */
     int32_t batch_size;     /* > 0; capped at rows. Default 32.                                 */
     int32_t shuffle;        /* nonzero: a new seeded permutation each epoch. Default 1.         */
     int32_t resume;         /* nonzero: continue the session held by a loaded checkpoint
                                instead of starting at epoch 0. Default 0.                       */
+    nn_augment_spec augment; /* data augmentation of the training batches (above). Default all
+                               0: off. Only for an image input (NN_ERR_ARG otherwise)           */
 } nn_fit_opts;
 
 /** @return the defaults above. */
@@ -351,12 +378,15 @@ typedef struct {
 } nn_progress;
 
 /** Start (or, with opts->resume, continue) a training session on data.
- * Sizes every workspace once for opts->batch_size rows; the step loop then allocates nothing.
- * Checks the data: sizes, finiteness of every input and target, labels in range.
+ * Sizes every workspace once for opts->batch_size rows (and, with augmentation, a batch of
+ * untransformed images); the step loop then allocates nothing.
+ * Checks the data: sizes, finiteness of every input and target, labels in range; and the
+ * augmentation ranges (each finite and in its range; on only for an image input).
  * @param data  viewed, not copied: keep it alive and unchanged until nn_fit_end
  * @param opts  NULL for nn_fit_opts_default()
  * @return NN_OK, NN_ERR_ARG, NN_ERR_NOMEM, or NN_ERR_STATE (a session is already open, or
- *         resume was asked without a matching checkpoint session). */
+ *         resume was asked without a matching checkpoint session: the same rows, batch size,
+ *         shuffle and augmentation ranges). */
 NN_API nn_status nn_fit_begin(nn_net *net, const nn_data *data, const nn_fit_opts *opts);
 
 /** Run at most max_steps optimizer steps (> 0), stopping early at the end of an epoch or of

@@ -174,10 +174,10 @@ static void put_cursor(uint8_t **p, const nn_session *f, uint32_t version) {
     put_f64(p, c->last_accuracy);
     put_rng(p, &c->shuffle_rng_epoch);
     if (version != V_MLP) {
-        put_f32(p, c->augment.shift);
-        put_f32(p, c->augment.rotate);
-        put_f32(p, c->augment.scale);
-        put_f32(p, c->augment.shear);
+        put_f32(p, c->opts.augment.shift);
+        put_f32(p, c->opts.augment.rotate);
+        put_f32(p, c->opts.augment.scale);
+        put_f32(p, c->opts.augment.shear);
     }
 }
 
@@ -350,10 +350,10 @@ static void get_cursor(reader *r, nn_session *f, uint32_t *shuffle, uint32_t ver
     f->last_accuracy = get_f64(r);
     get_rng(r, &f->shuffle_rng_epoch);
     if (version != V_MLP) {
-        f->augment.shift = get_f32(r);
-        f->augment.rotate = get_f32(r);
-        f->augment.scale = get_f32(r);
-        f->augment.shear = get_f32(r);
+        f->opts.augment.shift = get_f32(r);
+        f->opts.augment.rotate = get_f32(r);
+        f->opts.augment.scale = get_f32(r);
+        f->opts.augment.shear = get_f32(r);
     }
 }
 
@@ -451,10 +451,10 @@ static nn_status check_cursor(const image *m, const uint8_t *src, nn_error *err)
         return NN_OK;
     /* version 2: the augmentation ranges, as nn_fit_begin checks them */
     nn_error e;
-    if (nn_augment_check(&c->augment, &e) != NN_OK)
+    if (nn_augment_check(&c->opts.augment, &e) != NN_OK)
         return nn_fail(err, bad, "session %s", e.message);
     const int32_t *in = m->spec.input;
-    if (nn_augment_on(&c->augment) && in[0] == 1 && in[1] == 1)
+    if (nn_augment_on(&c->opts.augment) && in[0] == 1 && in[1] == 1)
         return nn_fail(err, bad, "session augment is on but the input %dx%dx%d is not an image "
                                  "(height and width 1)", (int)in[0], (int)in[1], (int)in[2]);
     return NN_OK;
@@ -636,6 +636,7 @@ nn_status nn_model_load(const uint8_t *src, size_t len, nn_net **out, nn_error *
             f->active = 0;
             f->pending = 1;
             f->perm = NULL;
+            f->raw = NULL;
             f->batches = (int32_t)(((int64_t)f->rows + f->batch_size - 1) / f->batch_size);
             f->opts.epochs = f->epochs;
             f->opts.batch_size = f->batch_size;

@@ -44,7 +44,7 @@ nn_spec nn_spec_default(void) {
 }
 
 nn_fit_opts nn_fit_opts_default(void) {
-    nn_fit_opts o = {1, 32, 1, 0};
+    nn_fit_opts o = {1, 32, 1, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
     return o;
 }
 
@@ -839,6 +839,32 @@ static nn_status check_data(nn_net *net, const nn_data *d, int need_truth) {
 
 /* ---- training in chunks ----------------------------------------------------------------- */
 
+/* the augmentation ranges a are valid for this net: checked by nn_augment_check, and on only
+ * for an image input (a layer list whose input has height or width above 1) */
+static nn_status check_augment(nn_net *net, const nn_augment_spec *a) {
+    nn_error e;
+    if (nn_augment_check(a, &e) != NN_OK)
+        return nn_net_fail(net, NN_ERR_ARG, "%s", e.message);
+    if (!nn_augment_on(a))
+        return NN_OK;
+    const nn_spec *s = &net->spec;
+    if (s->n_items == 0)
+        return nn_net_fail(net, NN_ERR_ARG, "augment is on but this net is an MLP (an input of "
+                                            "%d values, not an image); augmentation needs a "
+                                            "layer list whose input has height or width above 1",
+                           net->inputs);
+    if (s->input[0] == 1 && s->input[1] == 1)
+        return nn_net_fail(net, NN_ERR_ARG, "augment is on but the input %dx%dx%d is not an "
+                                            "image (height and width 1)", (int)s->input[0],
+                           (int)s->input[1], (int)s->input[2]);
+    return NN_OK;
+}
+
+static int same_augment(const nn_augment_spec *a, const nn_augment_spec *b) {
+    return a->shift == b->shift && a->rotate == b->rotate && a->scale == b->scale &&
+           a->shear == b->shear;
+}
+
 nn_status nn_fit_begin(nn_net *net, const nn_data *data, const nn_fit_opts *opts) {
     if (!net)
         return NN_ERR_ARG;
@@ -851,7 +877,10 @@ nn_status nn_fit_begin(nn_net *net, const nn_data *data, const nn_fit_opts *opts
     if (o.batch_size < 1)
         return nn_net_fail(net, NN_ERR_ARG, "batch_size is %d; it must be >= 1",
                            (int)o.batch_size);
-    nn_status st = check_data(net, data, 1);
+    nn_status st = check_augment(net, &o.augment);
+    if (st != NN_OK)
+        return st;
+    st = check_data(net, data, 1);
     if (st != NN_OK)
         return st;
     const int32_t bs = o.batch_size < data->rows ? o.batch_size : data->rows;
@@ -865,16 +894,32 @@ nn_status nn_fit_begin(nn_net *net, const nn_data *data, const nn_fit_opts *opts
                                "%d, shuffle %d; got %d rows, batch %d, shuffle %d",
                                (int)f->rows, (int)f->batch_size, f->opts.shuffle != 0,
                                (int)data->rows, (int)bs, o.shuffle != 0);
+        if (!same_augment(&f->opts.augment, &o.augment)) {
+            const nn_augment_spec *a = &f->opts.augment, *b = &o.augment;
+            return nn_net_fail(net, NN_ERR_STATE,
+                               "resume needs the session's augmentation: shift %g, rotate %g, "
+                               "scale %g, shear %g; got shift %g, rotate %g, scale %g, shear %g",
+                               (double)a->shift, (double)a->rotate, (double)a->scale,
+                               (double)a->shear, (double)b->shift, (double)b->rotate,
+                               (double)b->scale, (double)b->shear);
+        }
         if (o.epochs < f->epoch)
             return nn_net_fail(net, NN_ERR_ARG, "epochs %d is fewer than the %d already done",
                                (int)o.epochs, (int)f->epoch);
     }
     int32_t *perm = malloc((size_t)data->rows * sizeof *perm);
-    if (!perm)
+    /* with augmentation, batches are gathered here and transformed into the workspace */
+    const int aug = nn_augment_on(&o.augment);
+    float *raw = aug ? malloc((size_t)bs * (size_t)net->inputs * sizeof *raw) : NULL;
+    if (!perm || (aug && !raw)) {
+        free(perm);
+        free(raw);
         return nn_net_fail(net, NN_ERR_NOMEM, "out of memory for %d rows", (int)data->rows);
+    }
     st = nn_ensure_workspace(net, bs);
     if (st != NN_OK) {
         free(perm);
+        free(raw);
         return st;
     }
     if (o.resume) {
@@ -892,8 +937,27 @@ nn_status nn_fit_begin(nn_net *net, const nn_data *data, const nn_fit_opts *opts
     f->epochs = o.epochs;
     f->batches = (int32_t)((data->rows + bs - 1) / bs);
     f->perm = perm;
+    f->raw = raw;
     net->perm_epoch = -1;
     return NN_OK;
+}
+
+/* The training batch: rows idx[0..B) of the session's data into the workspace, each image
+ * transformed by its own augmentation draw when augmentation is on (gathered into f->raw, then
+ * resampled into a[0]); only training gathers this way, so predict, evaluate and the gradient
+ * check never see augmented inputs, nor draw from augment_rng. */
+static void gather_batch(nn_net *net, const int32_t *idx, int B) {
+    nn_session *f = &net->fit;
+    if (!f->raw) {
+        nn_gather(net, &f->data, idx, 0, B);
+        return;
+    }
+    float *a0 = net->a[0];
+    net->a[0] = f->raw;
+    nn_gather(net, &f->data, idx, 0, B);
+    net->a[0] = a0;
+    const int32_t *in = net->spec.input;
+    nn_augment_batch(a0, f->raw, B, in[0], in[1], in[2], &f->opts.augment, &net->augment_rng);
 }
 
 /* the order of this epoch: identity, shuffled by Fisher–Yates when asked */
@@ -961,7 +1025,7 @@ nn_status nn_fit_steps(nn_net *net, int32_t max_steps, nn_progress *progress) {
             make_perm(net);
         const int32_t start = f->batch * f->batch_size;
         const int B = f->rows - start < f->batch_size ? f->rows - start : f->batch_size;
-        nn_gather(net, &f->data, f->perm + start, 0, B);
+        gather_batch(net, f->perm + start, B);
         nn_forward(net, B, 1);
         float sign;
         const double L = nn_objective(net, B, &sign);
@@ -1021,6 +1085,8 @@ void nn_fit_end(nn_net *net) {
     }
     free(f->perm);
     f->perm = NULL;
+    free(f->raw);
+    f->raw = NULL;
     net->perm_epoch = -1;
 }
 

@@ -81,18 +81,9 @@ float nn_act_deriv(int act, float x, float p);
 
 /* ---- the net (network.c) ---------------------------------------------------------------- */
 
-/* The ranges of augment.c's random affine transforms, each sample's parameters drawn from them
- * uniformly; all 0 (a zeroed struct) is off. Becomes public (in nn_fit_opts) when training
- * uses it. */
-typedef struct {
-    float shift;            /* max |translation| as a fraction of the width / height, [0, 1]   */
-    float rotate;           /* max |rotation| in degrees, [0, 180]                             */
-    float scale;            /* max relative zoom: factor in [1 − scale, 1 + scale], [0, 1)     */
-    float shear;            /* max |shear angle| in degrees, [0, 90)                           */
-} nn_augment_spec;
-
 /* A training session: the view of the data and where the loop stands. rows, batch_size,
- * epochs, opts.shuffle, epoch .. shuffle_rng_epoch and augment are what a checkpoint stores. */
+ * epochs, opts.shuffle, epoch .. shuffle_rng_epoch and opts.augment are what a checkpoint
+ * stores. */
 typedef struct {
     int active;             /* a session is open (nn_fit_begin called)                         */
     int pending;            /* a checkpoint carried a cursor that resume may continue          */
@@ -111,9 +102,9 @@ typedef struct {
     double last_loss;       /* loss and accuracy of the last completed epoch                   */
     double last_accuracy;
     nn_rng shuffle_rng_epoch; /* shuffle generator as it was at the start of the epoch          */
-    nn_augment_spec augment; /* the session's augmentation ranges (all 0: off); model files of
-                               version 2 keep them in the cursor                               */
     int32_t *perm;          /* (rows) order of the current epoch                               */
+    float *raw;             /* (batch_size, inputs) the gathered batch before augmentation,
+                               when opts.augment is on; else NULL                              */
 } nn_session;
 
 /* where a sliding window (a conv kernel or a pool) goes over an input; from nn_window_init
@@ -300,8 +291,8 @@ void nn_avgpool2d_backward(float *dx, const float *dy, const nn_window *g, int B
  * Resampled by inverse mapping and bilinear interpolation; source pixels outside the image read
  * 0. The same rng state gives the same bits natively and in wasm. Nothing here allocates. */
 
-/* nn_augment_spec (the ranges each sample's parameters are drawn from) is declared above,
- * before nn_session, which keeps one. */
+/* nn_augment_spec, the ranges each sample's parameters are drawn from (all 0: off), is public:
+ * nnwasm.h, in nn_fit_opts. */
 
 /* one sample's transform */
 typedef struct {

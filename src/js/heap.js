@@ -15,7 +15,7 @@ const SPEC_BYTES = 1456; // the MLP fields (160 bytes), then input, n_items and 
 const SPEC_MLP_BYTES = 160; // what writeSpec fills; the layer list after it is written as zeros
 const SPEC_N_ITEMS = 172; // nn_spec.n_items: > 0 for a layer-list net, which readSpec reports
 const DATA_BYTES = 24;
-const FIT_OPTS_BYTES = 16;
+const FIT_OPTS_BYTES = 32; // epochs, batch_size, shuffle, resume, then augment (4 f32: all 0 = off)
 const PROGRESS_BYTES = 72;
 const IDX_INFO_BYTES = 20;
 const ERROR_BYTES = 256;
@@ -262,6 +262,9 @@ export class Core {
         dv.setInt32(o + 4, batchSize, true);
         dv.setInt32(o + 8, shuffle ? 1 : 0, true);
         dv.setInt32(o + 12, resume ? 1 : 0, true);
+        // nn_fit_opts.augment: shift, rotate, scale, shear; zeros (off) until the JavaScript
+        // API offers augmentation, which needs image inputs (layer lists, issue #14)
+        new Uint8Array(this.memory.buffer, o + 16, 16).fill(0);
         this.check(this.fn.nn_fit_begin(net, data.ptr, o), net);
       });
     } catch (err) {

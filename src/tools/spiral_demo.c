@@ -31,7 +31,9 @@ int main(void) {
         return 1;
     }
     nn_data d = {x, NULL, y, NULL, ROWS, 2};
-    nn_fit_opts o = {300, 30, 1, 0};
+    nn_fit_opts o = nn_fit_opts_default();     /* shuffled, augmentation off */
+    o.epochs = 300;
+    o.batch_size = 30;
     nn_progress p;
     nn_status st = nn_fit_begin(net, &d, &o);
     printf("training 2-10-3 sigmoid on the spiral: SGD 1.0, batch 30, 300 epochs\n");

@@ -47,7 +47,7 @@ int main(void) {
         return fail("create", e.message);
 
     const nn_data d = {x, NULL, y, NULL, ROWS, 2};
-    const nn_fit_opts o = {EPOCHS, BATCH, 1, 0};
+    const nn_fit_opts o = {EPOCHS, BATCH, 1, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
     nn_progress p = {0};
     int steps = 0;
     nn_status st = nn_fit_begin(net, &d, &o);

@@ -714,6 +714,229 @@ static void test_mnist_smoke(void) {
 }
 #endif
 
+/* ---- augmentation in fit (issue #13) ------------------------------------------------------- */
+
+/* a CNN on 8×7×2 images (conv, max pool, dropout, dense) and 20 rows of made-up images */
+enum { AR = 20, AH = 8, AW = 7, AC = 2, AI = AH * AW * AC };
+
+static nn_spec aug_spec(void) {
+    const nn_layer it[4] = {conv(3, 3, 3, 1, 1, NN_PAD_SAME, NN_ACT_RELU),
+                            pool(NN_LAYER_MAXPOOL2D, 2, 2, NN_PAD_VALID), dropout(0.25f),
+                            dense(3, 0)};
+    nn_spec s = list_spec(AH, AW, AC, it, 4);
+    s.opt.type = NN_OPT_ADAM;
+    s.opt.lr = 0.003f;
+    s.seed = 5;
+    return s;
+}
+
+static float aug_x[AR * AI];
+static int32_t aug_y[AR];
+
+static nn_data aug_data(void) {
+    fill(aug_x, (size_t)AR * AI, 21);
+    for (int r = 0; r < AR; r++)
+        aug_y[r] = r % 3;
+    const nn_data d = {aug_x, NULL, aug_y, NULL, AR, AI};
+    return d;
+}
+
+static nn_fit_opts aug_opts(float shift, float rotate, float scale, float shear) {
+    nn_fit_opts o = nn_fit_opts_default();
+    o.epochs = 3;
+    o.batch_size = 8;           /* batches of 8, 8, 4 */
+    o.augment.shift = shift;
+    o.augment.rotate = rotate;
+    o.augment.scale = scale;
+    o.augment.shear = shear;
+    return o;
+}
+
+/* nn_fit_begin refuses bad ranges and non-image inputs with NN_ERR_ARG and opens nothing */
+static void fit_refused(nn_net *net, const nn_data *d, const nn_fit_opts *o, const char *msg,
+                        int line) {
+    CHECK_STATUS(nn_fit_begin(net, d, o), NN_ERR_ARG);
+    if (strcmp(nn_net_last_error(net), msg) != 0) {
+        check_failed++;
+        printf("test_cnn.c:%d: message \"%s\", want \"%s\"\n", line, nn_net_last_error(net), msg);
+    }
+    check_count++;
+    CHECK_STATUS(nn_fit_steps(net, 1, NULL), NN_ERR_STATE);
+}
+
+static void test_augment_refused(void) {
+    nn_spec s = aug_spec();
+    nn_net *net = make(&s);
+    if (!net)
+        return;
+    const nn_data d = aug_data();
+    nn_fit_opts o = aug_opts(0.1f, 10.0f, 0.1f, 5.0f);
+    o.augment.rotate = 200.0f;
+    fit_refused(net, &d, &o, "augment rotate 200 must be at least 0 and at most 180 (degrees)",
+                __LINE__);
+    o.augment.rotate = 10.0f;
+    o.augment.scale = NAN;
+    fit_refused(net, &d, &o, "augment scale nan is not a finite number", __LINE__);
+    o.augment.scale = 0.1f;
+    o.augment.shift = -0.5f;
+    fit_refused(net, &d, &o, "augment shift -0.5 must be at least 0 and at most 1 (a fraction "
+                             "of the width and height)", __LINE__);
+    nn_net_free(net);
+
+    /* the MLP shorthand and a layer list on input 1×1×n have no image to transform */
+    nn_spec m = nn_spec_default();
+    m.n_layers = 3;
+    m.layers[0] = AI;
+    m.layers[1] = 5;
+    m.layers[2] = 3;
+    net = make(&m);
+    if (!net)
+        return;
+    o = aug_opts(0.0f, 0.0f, 0.0f, 1.0f);
+    fit_refused(net, &d, &o, "augment is on but this net is an MLP (an input of 112 values, not "
+                             "an image); augmentation needs a layer list whose input has height "
+                             "or width above 1", __LINE__);
+    o = aug_opts(0.0f, 0.0f, 0.0f, 0.0f);       /* off is fine on any net */
+    CHECK_STATUS(nn_fit_begin(net, &d, &o), NN_OK);
+    nn_net_free(net);
+    const nn_layer it[2] = {dense(5, NN_ACT_RELU), dense(3, 0)};
+    nn_spec l = list_spec(1, 1, AI, it, 2);
+    net = make(&l);
+    if (!net)
+        return;
+    o = aug_opts(0.1f, 0.0f, 0.0f, 0.0f);
+    fit_refused(net, &d, &o, "augment is on but the input 1x1x112 is not an image (height and "
+                             "width 1)", __LINE__);
+    nn_net_free(net);
+    /* an image one pixel high is an image */
+    l.input[1] = AI / 2;
+    l.input[2] = 2;
+    net = make(&l);
+    if (!net)
+        return;
+    CHECK_STATUS(nn_fit_begin(net, &d, &o), NN_OK);
+    nn_net_free(net);
+}
+
+/* CRC-32 of the augmented training batches (the workspace input after each step) over the
+ * 3 epochs of aug_opts(0.15, 20, 0.1, 10), recorded from the native build: the SIMD build in
+ * Node (test_cnn_simd128) must give the same images, to the bit */
+#define AUGMENTED_BATCHES_CRC 0x2f1e091eu
+
+/* Augmentation on: each step's batch is the gathered rows transformed by nn_augment_batch
+ * with the net's augmentation generator, nothing else; deterministic for a seed; different
+ * from epoch to epoch; and the shuffle and dropout generators end where they end with it off
+ * (a stream of its own). Off: no draw at all. */
+static void test_augment_in_fit(void) {
+    const nn_data d = aug_data();
+    nn_spec s = aug_spec();
+    const nn_fit_opts on = aug_opts(0.15f, 20.0f, 0.1f, 10.0f);
+    const nn_fit_opts off = aug_opts(0.0f, 0.0f, 0.0f, 0.0f);
+    nn_net *a = make(&s), *b = make(&s), *c = make(&s);
+    if (!a || !b || !c)
+        return;
+    nn_rng seeded;
+    nn_rng_seed(&seeded, s.seed, 3);
+    CHECK(memcmp(&a->augment_rng, &seeded, sizeof seeded) == 0);
+    CHECK_STATUS(nn_fit_begin(a, &d, &on), NN_OK);
+    CHECK_STATUS(nn_fit_begin(b, &d, &on), NN_OK);
+    CHECK_STATUS(nn_fit_begin(c, &d, &off), NN_OK);
+    float *raw = malloc((size_t)8 * AI * sizeof(float));
+    float *want = malloc((size_t)8 * AI * sizeof(float));
+    float *first = malloc((size_t)AI * sizeof(float));
+    uint32_t crc = 0;
+    int32_t row0 = -1;
+    int changed = 0, across_epochs = 0;
+    nn_progress p, pb, pc;
+    for (int step = 0; step < 9; step++) {
+        /* what this step must see: its rows, gathered, transformed from the generator as it
+         * stands (the permutation is drawn at the epoch's first step, so look after it) */
+        nn_rng g = a->augment_rng;
+        CHECK_STATUS(nn_fit_steps(a, 1, &p), NN_OK);
+        CHECK_STATUS(nn_fit_steps(b, 1, &pb), NN_OK);
+        CHECK_STATUS(nn_fit_steps(c, 1, &pc), NN_OK);
+        const int start = (step % 3) * 8, B = step % 3 == 2 ? 4 : 8;
+        for (int r = 0; r < B; r++)
+            memcpy(raw + (size_t)r * AI, d.x + (size_t)a->fit.perm[start + r] * AI,
+                   AI * sizeof(float));
+        nn_augment_batch(want, raw, B, AH, AW, AC, &on.augment, &g);
+        const size_t n = (size_t)B * AI * sizeof(float);
+        CHECK(memcmp(a->a[0], want, n) == 0);
+        CHECK(memcmp(&a->augment_rng, &g, sizeof g) == 0);      /* 5 draws per image */
+        CHECK(memcmp(a->a[0], b->a[0], n) == 0);                 /* the same seed: the same */
+        changed += memcmp(a->a[0], raw, n) != 0;
+        CHECK(memcmp(c->a[0], raw, n) == 0);                     /* off: the rows as they are */
+        crc = nn_crc32(crc, (const uint8_t *)a->a[0], n);
+        /* one row followed through the epochs: its image differs each time */
+        for (int r = 0; r < B; r++) {
+            const int32_t row = a->fit.perm[start + r];
+            if (row0 < 0 && step == 0 && r == 0) {
+                row0 = row;
+                memcpy(first, a->a[0], AI * sizeof(float));
+            } else if (row == row0) {
+                across_epochs += memcmp(first, a->a[0] + (size_t)r * AI, AI * sizeof(float)) != 0;
+            }
+        }
+    }
+    CHECK_INT(changed, 9);
+    CHECK_INT(across_epochs, 2);
+    if (crc != AUGMENTED_BATCHES_CRC)
+        printf("  augmented batches CRC 0x%08x\n", (unsigned)crc);
+    CHECK(crc == AUGMENTED_BATCHES_CRC);
+    CHECK(p.done && pb.done && pc.done);
+    /* the same bits for the same seed; augmentation changed the training; the other
+     * generators drew exactly what they draw without it; off drew nothing */
+    CHECK(memcmp(nn_params(a), nn_params(b), a->P * sizeof(float)) == 0);
+    CHECK(memcmp(nn_params(a), nn_params(c), a->P * sizeof(float)) != 0);
+    CHECK(memcmp(&a->rng, &c->rng, sizeof(nn_rng)) == 0);
+    CHECK(memcmp(&a->shuffle_rng, &c->shuffle_rng, sizeof(nn_rng)) == 0);
+    CHECK(memcmp(&c->augment_rng, &seeded, sizeof seeded) == 0);
+    CHECK(memcmp(&a->augment_rng, &seeded, sizeof seeded) != 0);
+    free(raw);
+    free(want);
+    free(first);
+    nn_net_free(a);
+    nn_net_free(b);
+    nn_net_free(c);
+}
+
+/* evaluate, predict and the gradient check never augment: during an augmented session and
+ * after it, they give what a net that never augmented gives, and draw nothing */
+static void test_augment_training_only(void) {
+    const nn_data d = aug_data();
+    nn_spec s = aug_spec();
+    nn_net *a = make(&s);
+    if (!a)
+        return;
+    const nn_fit_opts on = aug_opts(0.2f, 30.0f, 0.2f, 20.0f);
+    CHECK_STATUS(nn_fit_begin(a, &d, &on), NN_OK);
+    nn_progress p;
+    CHECK_STATUS(nn_fit_steps(a, 2, &p), NN_OK);
+    /* a twin with the same weights and no session */
+    nn_net *t = make(&s);
+    if (!t)
+        return;
+    memcpy(nn_params(t), nn_params(a), a->P * sizeof(float));
+    const nn_rng g = a->augment_rng;
+    double la, aa, lt, at;
+    CHECK_STATUS(nn_evaluate(a, &d, &la, &aa), NN_OK);
+    CHECK_STATUS(nn_evaluate(t, &d, &lt, &at), NN_OK);
+    CHECK(la == lt && aa == at);
+    float ya[AR * 3], yt[AR * 3];
+    CHECK_STATUS(nn_predict(a, d.x, AR, ya, AR * 3), NN_OK);
+    CHECK_STATUS(nn_predict(t, d.x, AR, yt, AR * 3), NN_OK);
+    CHECK(memcmp(ya, yt, sizeof ya) == 0);
+    CHECK(memcmp(&a->augment_rng, &g, sizeof g) == 0);
+    nn_fit_end(a);
+    double wa = -1, wt = -1;
+    CHECK_STATUS(nn_grad_check(a, &d, 1e-2f, &wa), NN_OK);
+    CHECK_STATUS(nn_grad_check(t, &d, 1e-2f, &wt), NN_OK);
+    CHECK(wa == wt && memcmp(nn_grads(a), nn_grads(t), a->P * sizeof(float)) == 0);
+    CHECK(memcmp(&a->augment_rng, &g, sizeof g) == 0);
+    nn_net_free(a);
+    nn_net_free(t);
+}
+
 int main(void) {
     test_forward_by_hand();
     test_gradients();
@@ -721,6 +944,9 @@ int main(void) {
     test_shape_errors();
     test_list_equals_shorthand();
     test_recorded_trajectory();
+    test_augment_refused();
+    test_augment_in_fit();
+    test_augment_training_only();
 #ifdef NN_MNIST_DIR     /* native builds; the SIMD build in Node has no files to read */
     test_mnist_smoke();
 #endif

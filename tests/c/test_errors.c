@@ -331,7 +331,7 @@ static nn_net *diverging(float lr, float x, float w) {
     xs[0] = x;
     ts[0] = 0.0f;
     const nn_data d = {xs, NULL, NULL, ts, 1, 1};
-    const nn_fit_opts o = {10, 1, 0, 0};
+    const nn_fit_opts o = {10, 1, 0, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
     CHECK_STATUS(nn_fit_begin(net, &d, &o), NN_OK);
     return net;
 }
@@ -342,7 +342,7 @@ static void test_training_messages(void) {
     if (!net)
         return;
     const nn_data d = {X, NULL, Y, NULL, ROWS, 2};
-    nn_fit_opts o = {3, 4, 1, 0};
+    nn_fit_opts o = {3, 4, 1, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
     nn_progress p;
 
     CHECK_STATUS(nn_fit_begin(NULL, &d, &o), NN_ERR_ARG);
@@ -402,7 +402,7 @@ static void test_training_messages(void) {
         static float wx[WR];
         static int32_t wy[WR];
         const nn_data wd = {wx, NULL, wy, NULL, WR, 1};
-        const nn_fit_opts wo = {1, WR, 0, 0};
+        const nn_fit_opts wo = {1, WR, 0, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
         NET_EXPECT(net, nn_fit_begin(net, &wd, &wo), NN_ERR_NOMEM,
                    "a workspace of 1100 rows would need 288367200 floats");
         nn_net_free(net);
@@ -621,7 +621,7 @@ static void test_checkpoint_messages(void) {
     if (!net)
         return;
     const nn_data d = {X, NULL, Y, NULL, ROWS, 2};
-    const nn_fit_opts o = {3, 4, 1, 0};
+    const nn_fit_opts o = {3, 4, 1, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
     CHECK_STATUS(nn_fit_begin(net, &d, &o), NN_OK);
     advance_to(net, 10);
     /* P = 51: params 128..332, t, 102 state floats from 340, generators at 748 and 764, the
@@ -837,7 +837,7 @@ static void test_nomem_messages(void) {
     if (!net)
         return;
     const nn_data d = {X, NULL, Y, NULL, ROWS, 2};
-    const nn_fit_opts o = {1, 10, 1, 0};
+    const nn_fit_opts o = {1, 10, 1, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
     fail_in = 1;                    /* the epoch's permutation */
     NET_EXPECT(net, nn_fit_begin(net, &d, &o), NN_ERR_NOMEM, "out of memory for 30 rows");
     fail_in = 2;                    /* the workspace, after the permutation */

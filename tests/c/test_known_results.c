@@ -22,7 +22,7 @@ static nn_spec spec3(int a, int b, int c) {
 /* train to the end, printing one line per `every` epochs */
 static nn_status run(nn_net *net, const nn_data *d, int epochs, int batch, int every,
                      nn_progress *p) {
-    nn_fit_opts o = {epochs, batch, 1, 0};
+    nn_fit_opts o = {epochs, batch, 1, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
     nn_status st = nn_fit_begin(net, d, &o);
     while (st == NN_OK) {
         st = nn_fit_steps(net, 100000, p);

@@ -1517,8 +1517,8 @@ static void test_v2_bad_checkpoint(void) {
     nn_net *back = load_ok(buf, len);
     if (back) {
         CHECK(back->fit.pending);
-        CHECK(back->fit.augment.shift == 0.1f && back->fit.augment.shear == 10.0f);
-        CHECK(back->fit.augment.rotate == 0.0f && back->fit.augment.scale == 0.0f);
+        CHECK(back->fit.opts.augment.shift == 0.1f && back->fit.opts.augment.shear == 10.0f);
+        CHECK(back->fit.opts.augment.rotate == 0.0f && back->fit.opts.augment.scale == 0.0f);
         CHECK_INT(back->augment_rng.state, get64(buf + gens + 32));
         CHECK_INT(back->augment_rng.inc, get64(buf + gens + 40));
         size_t n2;
@@ -1696,6 +1696,13 @@ static void cnn_resume_at(int64_t at, const nn_fit_opts *o) {
     CHECK_INT(get32(cur + CUR_EPOCH), at / CBATCHES);
     CHECK_INT(get32(cur + CUR_BATCH), at % CBATCHES);
     CHECK_INT((int64_t)get64(cur + CUR_STEP), at);
+    const float ranges[4] = {o->augment.shift, o->augment.rotate, o->augment.scale,
+                             o->augment.shear};
+    for (int k = 0; k < 4; k++) {           /* the session's augmentation ranges */
+        uint32_t bits;
+        memcpy(&bits, &ranges[k], 4);
+        CHECK_INT(get32(cur + CUR_AUGMENT + 4 * k), bits);
+    }
     char what[64];
     snprintf(what, sizeof what, "CNN saved at step %lld, not stopped", (long long)at);
     cnn_end e;
@@ -1711,9 +1718,10 @@ static void cnn_resume_at(int64_t at, const nn_fit_opts *o) {
 /* Issue #13: a checkpoint of a CNN (conv, pools, a dropout layer: every generator in use)
  * saved mid-fit and resumed ends bit-identical to the run that never stopped: weights,
  * optimizer state, generators, loss and accuracy. At the start, mid-epoch, at epoch
- * boundaries, one step before the end; twice in a row; after nn_fit_end. */
-static void test_cnn_resume_issue13(void) {
-    const nn_fit_opts o = cnn_opts(0);
+ * boundaries, one step before the end; twice in a row; after nn_fit_end. Without and with
+ * data augmentation (its generator and ranges are in the checkpoint). */
+static void cnn_resume_all(const nn_fit_opts *po) {
+    const nn_fit_opts o = *po;
     make_cnn_reference(&o);
     if (!cnn_reference.ckpt)
         return;
@@ -1748,8 +1756,61 @@ static void test_cnn_resume_issue13(void) {
     nn_net_free(net);
     cnn_resume(buf, len, 17, &o, "CNN resumed twice");
     free(buf);
+}
+
+static void test_cnn_resume_issue13(void) {
+    const nn_fit_opts off = cnn_opts(0);
+    cnn_resume_all(&off);
+    cnn_end plain = cnn_reference;
+    nn_fit_opts on = cnn_opts(0);
+    on.augment.shift = 0.15f;
+    on.augment.rotate = 20.0f;
+    on.augment.scale = 0.1f;
+    on.augment.shear = 8.0f;
+    cnn_resume_all(&on);
+    /* augmentation changed the run, and drew from its own generator only */
+    if (plain.ckpt && cnn_reference.ckpt) {
+        CHECK_INT(plain.len, cnn_reference.len);
+        const size_t P_at = V2_Q(CNN_ITEMS), gens = P_at + 4 * CNN_P + 8 + 2 * 4 * CNN_P;
+        CHECK(!same_bytes(plain.ckpt + P_at, cnn_reference.ckpt + P_at, 4 * CNN_P));
+        CHECK(same_bytes(plain.ckpt + gens, cnn_reference.ckpt + gens, 32));
+        CHECK(!same_bytes(plain.ckpt + gens + 32, cnn_reference.ckpt + gens + 32, 16));
+    }
+    free(plain.ckpt);
     free(cnn_reference.ckpt);
     cnn_reference.ckpt = NULL;
+
+    /* resuming needs the session's augmentation, as it needs its batch size */
+    nn_spec s = cnn_spec(NN_OPT_ADAM);
+    nn_net *net = make_net(&s);
+    if (!net)
+        return;
+    const nn_data d = cnn_data();
+    CHECK_STATUS(nn_fit_begin(net, &d, &on), NN_OK);
+    nn_progress p;
+    memset(&p, 0, sizeof p);
+    cnn_advance(net, 9, &p);
+    size_t len;
+    uint8_t *buf = save(net, 1, &len);
+    nn_net_free(net);
+    net = load_ok(buf, len);
+    free(buf);
+    if (!net)
+        return;
+    nn_fit_opts r = off;
+    r.resume = 1;
+    CHECK_STATUS(nn_fit_begin(net, &d, &r), NN_ERR_STATE);
+    CHECK_MSG(nn_net_last_error(net), "resume needs the session's augmentation: shift 0.15, "
+                                      "rotate 20, scale 0.1, shear 8; got shift 0, rotate 0, "
+                                      "scale 0, shear 0");
+    r = on;
+    r.resume = 1;
+    r.augment.shear = 9.0f;
+    CHECK_STATUS(nn_fit_begin(net, &d, &r), NN_ERR_STATE);
+    CHECK_MSG(nn_net_last_error(net), "got shift 0.15, rotate 20, scale 0.1, shear 9");
+    r.augment.shear = 8.0f;
+    CHECK_STATUS(nn_fit_begin(net, &d, &r), NN_OK);
+    nn_net_free(net);
 }
 
 /* create, save, load and free over and over, and failed loads of layer lists, for ASan */

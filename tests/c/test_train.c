@@ -81,7 +81,7 @@ static void test_progress(void) {
     if (!net)
         return;
     nn_data d = {X, NULL, Y, NULL, ROWS, 2};
-    nn_fit_opts o = {2, 50, 1, 0};
+    nn_fit_opts o = {2, 50, 1, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
     CHECK_STATUS(nn_fit_begin(net, &d, &o), NN_OK);
     nn_progress p;
     CHECK_STATUS(nn_fit_steps(net, 2, &p), NN_OK);
@@ -124,7 +124,7 @@ static void test_byte_inputs(void) {
     if (!a || !b)
         return;
     nn_data da = {NULL, xb, Y, NULL, ROWS, 2}, db = {xf, NULL, Y, NULL, ROWS, 2};
-    nn_fit_opts o = {2, 32, 1, 0};
+    nn_fit_opts o = {2, 32, 1, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
     nn_progress p;
     CHECK_STATUS(nn_fit_begin(a, &da, &o), NN_OK);
     CHECK_STATUS(nn_fit_begin(b, &db, &o), NN_OK);
@@ -153,7 +153,7 @@ static void test_call_order_and_args(void) {
     nn_data d = {X, NULL, Y, NULL, ROWS, 2};
     CHECK_STATUS(nn_fit_steps(net, 1, &p), NN_ERR_STATE);
     CHECK_MSG(nn_net_last_error(net), "nn_fit_begin");
-    nn_fit_opts o = {1, 10, 1, 1};
+    nn_fit_opts o = {1, 10, 1, 1, {0.0f, 0.0f, 0.0f, 0.0f}};
     CHECK_STATUS(nn_fit_begin(net, &d, &o), NN_ERR_STATE);  /* resume with nothing to resume */
     CHECK_MSG(nn_net_last_error(net), "resume");
     o.resume = 0;
@@ -272,7 +272,7 @@ static void test_loops(void) {
     nn_spec s = spiral_spec();
     s.layers[1] = 4;
     nn_data d = {X, NULL, Y, NULL, 30, 2};
-    nn_fit_opts o = {1, 8, 1, 0};
+    nn_fit_opts o = {1, 8, 1, 0, {0.0f, 0.0f, 0.0f, 0.0f}};
     uint8_t file[4096];
     int ok = 1;
     for (int i = 0; i < 10000 && ok; i++) {

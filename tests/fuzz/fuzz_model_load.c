@@ -14,8 +14,9 @@
  *   - every proper prefix is NN_ERR_TRUNCATED and one byte more is NN_ERR_FORMAT;
  *   - predict on zero rows of the right width works, and evaluate on small made-up data;
  *   - a few training steps work (resuming the stored session when the checkpoint has one,
- *     else a fresh one), the checkpoint saved after them loads again, and the same steps
- *     split by a checkpoint save, load and resume end in the same bytes.
+ *     else a fresh one, with data augmentation on an image input), the checkpoint saved after
+ *     them loads again, and the same steps split by a checkpoint save, load and resume end in
+ *     the same bytes.
  * Both format versions: 1 (MLP shorthand specs) and 2 (layer lists: input shape, typed layers;
  * a third generator and the augmentation ranges in checkpoints). Predicting and training
  * are tried only on nets small enough in work and workspace that one input stays fast.
@@ -270,7 +271,23 @@ static void check_training(const uint8_t *buf, size_t len, int kind, const nn_sp
             o.epochs = get_i32(K + 12);
             o.shuffle = (int32_t)get32(K + 16);
             o.resume = 1;
+            if (get32(buf + 4) == 2) {  /* version 2: the session's augmentation ranges */
+                float *a[4] = {&o.augment.shift, &o.augment.rotate, &o.augment.scale,
+                               &o.augment.shear};
+                for (int i = 0; i < 4; i++) {
+                    const uint32_t bits = get32(K + 92 + 4 * i);
+                    memcpy(a[i], &bits, sizeof bits);
+                }
+            }
         }
+    }
+    /* a fresh session on an image input augments, so that augmented training, and its
+     * checkpoint split and resumed, are exercised too */
+    if (!o.resume && s->n_items > 0 && (s->input[0] > 1 || s->input[1] > 1)) {
+        o.augment.shift = 0.125f;
+        o.augment.rotate = 15.0f;
+        o.augment.scale = 0.1f;
+        o.augment.shear = 5.0f;
     }
     if (rows > TRAIN_MAX_ROWS || (uint64_t)rows * work > TRAIN_MAX_WORK)
         return;

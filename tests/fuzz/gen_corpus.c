@@ -96,6 +96,8 @@ static nn_data make_data(int32_t I, int32_t O) {
 
 /* train with batch 3 over ROWS rows (3 batches an epoch) for `steps` steps of a session of
  * `epochs` epochs; the session stays open */
+static nn_augment_spec train_augment;  /* the augmentation train() uses; zero: off */
+
 static void train(nn_net *net, int epochs, int shuffle, int steps) {
     nn_spec s;
     nn_net_spec(net, &s);
@@ -108,6 +110,7 @@ static void train(nn_net *net, int epochs, int shuffle, int steps) {
     o.epochs = epochs;
     o.batch_size = 3;
     o.shuffle = shuffle;
+    o.augment = train_augment;
     nn_status st = nn_fit_begin(net, &d, &o);
     if (st != NN_OK)
         die("nn_fit_begin", st, nn_net_last_error(net));
@@ -411,6 +414,14 @@ static void gen_v2_models(void) {
         train(net, 4, 1, 4);                    /* epoch 1, batch 1 */
         emit_model("v2-ckpt-cnn-every-layer-adam-mid-epoch.nnwm", net, 1);
         emit_model("v2-model-cnn-every-layer-trained.nnwm", net, 0);
+        nn_net_free(net);
+        /* the same trained with data augmentation: its ranges are in the cursor */
+        net = create(&s);
+        const nn_augment_spec aug = {0.1f, 15.0f, 0.1f, 5.0f};
+        train_augment = aug;
+        train(net, 3, 1, 5);                    /* epoch 1, batch 2 */
+        memset(&train_augment, 0, sizeof train_augment);
+        emit_model("v2-ckpt-cnn-augment-mid-epoch.nnwm", net, 1);
         nn_net_free(net);
     }
     /* strided 'same' convs with non-square kernels, an avg pool first, sigmoid output */
