@@ -138,6 +138,7 @@ void nn_im2col(float *cols, const float *x, const nn_window *g, int B) {
     const int C = g->C, KH = g->KH, KW = g->KW, IH = g->H, IW = g->W;
     const size_t seg = (size_t)KW * C, row = (size_t)KH * seg, img = (size_t)IH * IW * C;
     float *d = cols;
+    NN_PROF(-1, NN_PROF_IM2COL);
     for (int b = 0; b < B; b++) {
         const float *xb = x + (size_t)b * img;
         for (int oh = 0; oh < g->OH; oh++) {
@@ -171,6 +172,7 @@ void nn_im2col(float *cols, const float *x, const nn_window *g, int B) {
 void nn_col2im(float *dx, const float *cols, const nn_window *g, int B) {
     const int C = g->C, KH = g->KH, KW = g->KW, IH = g->H, IW = g->W;
     const size_t seg = (size_t)KW * C, row = (size_t)KH * seg, img = (size_t)IH * IW * C;
+    NN_PROF(-1, NN_PROF_COL2IM);
     memset(dx, 0, (size_t)B * img * sizeof *dx);
     const float *d = cols;
     /* each dx element receives its terms in increasing row (output pixel) order, one term per
@@ -202,7 +204,9 @@ void nn_conv2d_forward(float *y, float *cols, const float *x, const float *W, co
                        const nn_window *g, int F, int B) {
     const int M = B * g->OH * g->OW, K = g->KH * g->KW * g->C;
     nn_im2col(cols, x, g, B);
+    NN_PROF(-1, NN_PROF_GEMM);
     nn_gemm(0, 0, M, F, K, cols, W, y, 0);
+    NN_PROF(-1, NN_PROF_BIAS);
     if (b)
         nn_add_row(y, b, M, F);
 }
@@ -213,11 +217,15 @@ void nn_conv2d_forward(float *y, float *cols, const float *x, const float *W, co
 void nn_conv2d_backward(float *dx, float *dW, float *db, float *cols, float *wt,
                         const float *dy, const float *W, const nn_window *g, int F, int B) {
     const int M = B * g->OH * g->OW, K = g->KH * g->KW * g->C;
+    NN_PROF(-1, NN_PROF_GEMM_DW);
     nn_gemm(1, 0, K, F, M, cols, dy, dW, 1);
+    NN_PROF(-1, NN_PROF_DB);
     if (db)
         nn_sum_rows(db, dy, M, F);
     if (dx) {
+        NN_PROF(-1, NN_PROF_TRANSPOSE);
         nn_transpose(wt, W, K, F);
+        NN_PROF(-1, NN_PROF_GEMM_DX);
         nn_gemm(0, 0, M, K, F, dy, wt, cols, 0);
         nn_col2im(dx, cols, g, B);
     }

@@ -694,6 +694,7 @@ void nn_forward(nn_net *net, int B, int train) {
         float *y = net->a[l + 1];
         const size_t n = (size_t)B * (size_t)u->O;
         const float *W = net->params + net->w_off[l], *b = net->params + net->b_off[l];
+        NN_PROF(l, NN_PROF_FORWARD);
         switch (u->type) {
         case NN_LAYER_DENSE:
         case NN_LAYER_CONV2D:
@@ -701,6 +702,7 @@ void nn_forward(nn_net *net, int B, int train) {
                 nn_dense_forward(net->z[l], x, W, b, B, u->I, u->O);
             else
                 nn_conv2d_forward(net->z[l], net->cols, x, W, b, &u->g, u->OC, B);
+            NN_PROF(l, NN_PROF_ACT);
             if (l == net->L - 1)
                 nn_output_forward(s->output, y, net->z[l], B, u->O);
             else
@@ -761,11 +763,15 @@ void nn_backward(nn_net *net, int B, float flood_sign) {
         float *dx = l > net->first_param ? other : NULL;
         float *dW = net->grads + net->w_off[l], *db = net->grads + net->b_off[l];
         const float *W = net->params + net->w_off[l];
+        NN_PROF(l, NN_PROF_BACKWARD);
         switch (u->type) {
         case NN_LAYER_DENSE:
         case NN_LAYER_CONV2D:
-            if (u->act >= 0)    /* dz = dy·f'(z), in place */
+            if (u->act >= 0) {  /* dz = dy·f'(z), in place */
+                NN_PROF(l, NN_PROF_ACT_BACK);
                 nn_act_ops[u->act].backward(g, g, net->z[l], net->a[l + 1], n, u->p);
+                NN_PROF(l, NN_PROF_BACKWARD);
+            }
             if (u->type == NN_LAYER_DENSE) {
                 nn_dense_backward(dx, dW, db, net->wt, g, x, W, B, u->I, u->O);
             } else {
@@ -1025,13 +1031,16 @@ nn_status nn_fit_steps(nn_net *net, int32_t max_steps, nn_progress *progress) {
             make_perm(net);
         const int32_t start = f->batch * f->batch_size;
         const int B = f->rows - start < f->batch_size ? f->rows - start : f->batch_size;
+        NN_PROF(-1, NN_PROF_GATHER);
         gather_batch(net, f->perm + start, B);
         nn_forward(net, B, 1);
+        NN_PROF(-1, NN_PROF_LOSS);
         float sign;
         const double L = nn_objective(net, B, &sign);
         if (!isfinite(L))
             return diverged(net, "loss");
         nn_backward(net, B, sign);
+        NN_PROF(-1, NN_PROF_UPDATE);
         if (!nn_all_finite(net->grads, P))
             return diverged(net, "gradient");
         if (s->clip_norm > 0.0f) {  /* the global L2 norm, in double: finite for finite floats */

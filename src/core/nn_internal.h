@@ -373,4 +373,35 @@ double nn_objective(nn_net *net, int B, float *flood_sign);
 /* zero grads, backpropagate the batch (scaled by flood_sign), add weight decay */
 void nn_backward(nn_net *net, int B, float flood_sign);
 
+/* ---- profiling (the timing tool's build only) ------------------------------------------------
+ * Built with NN_PROFILE (src/tools/cnn_epoch.c), the training step, the layer loops and the
+ * conv kernels call nn_prof(layer, piece) where a piece of work begins, and the tool books the
+ * time up to the next call to that piece: layer l for the layer loops, −1 for the step's own
+ * pieces and for a kernel's, which belong to the layer marked last. Without NN_PROFILE the
+ * macro is empty. Reading a clock changes no result. */
+enum {
+    NN_PROF_GATHER,         /* step: the batch into the workspace                              */
+    NN_PROF_FORWARD,        /* layer l forward (what its kernels do not mark)                  */
+    NN_PROF_ACT,            /* its activation, or the output function                          */
+    NN_PROF_LOSS,           /* step: the objective, zeroing the gradients, the loss gradient   */
+    NN_PROF_BACKWARD,       /* layer l backward (what its kernels do not mark)                 */
+    NN_PROF_ACT_BACK,       /* its activation's derivative                                     */
+    NN_PROF_UPDATE,         /* step: finiteness checks, backup, optimizer, counting            */
+    NN_PROF_IM2COL,         /* conv2d pieces: im2col, forward GEMM, bias, dW GEMM, db, Wᵀ,     */
+    NN_PROF_GEMM,           /* the input-gradient GEMM, col2im                                 */
+    NN_PROF_BIAS,
+    NN_PROF_GEMM_DW,
+    NN_PROF_DB,
+    NN_PROF_TRANSPOSE,
+    NN_PROF_GEMM_DX,
+    NN_PROF_COL2IM,
+    NN_PROF_COUNT
+};
+#ifdef NN_PROFILE
+void nn_prof(int layer, int piece);
+#define NN_PROF(layer, piece) nn_prof((layer), (piece))
+#else
+#define NN_PROF(layer, piece) ((void)0)
+#endif
+
 #endif /* NN_INTERNAL_H */
