@@ -1,7 +1,7 @@
 /*
  * conv.c — the numeric building blocks of a 2-D convolution layer: the geometry of a sliding
- * window (shared with pool.c), im2col / col2im, and conv2d forward and backward by im2col into
- * the GEMM of kernels.h.
+ * window (shared with pool.c), im2col / col2im, and conv2d forward and backward as GEMMs on the
+ * im2col matrix, by the patch kernels of kernels.h.
  *
  * Layout NHWC, as TensorFlow: a batch of B images of H rows × W columns × C channels, channels
  * last, row-major f32, so x[((b·H + h)·W + w)·C + c]. Filters are stored (KH, KW, C, F), i.e.
@@ -10,17 +10,17 @@
  *
  *     y (B·OH·OW, F) = cols (B·OH·OW, KH·KW·C) · W (KH·KW·C, F) + b (F)
  *
- * is the output (B, OH, OW, F), NHWC again, with no reordering. The im2col matrix is the GEMM's
- * A (rows = output pixels, k = patch elements), so the SIMD GEMM skips the patch elements that
- * are zero in all four rows of a tile: the background of sparse images and the padding.
+ * is the output (B, OH, OW, F), NHWC again, with no reordering. The patch kernels read that
+ * matrix from x as they go instead of writing it out (3.7 MB for the first layer of the MNIST
+ * recipe at batch 64, which then passed through memory twice), and the SIMD ones skip zero
+ * terms: patch elements zero in all the rows of a tile (the background of sparse images), and
+ * the zeros of dy (ReLU's, and the max pool's, which passes one gradient in four).
  *
- * Every loop here is a copy or an elementwise add, so the scalar and simd128 builds compute
- * the same bits (a compiler that vectorises them cannot reorder anything); the sums are the
- * GEMM's, which is bit-identical between the builds (with its one caveat: a zero of A times an
- * infinite or NaN weight is NaN in the scalar loops and skipped by the SIMD tiles; training
- * stops before weights get there). Nothing allocates: the caller passes workspaces sized by
- * nn_conv2d_cols_size and nn_conv2d_wt_size.
- */
+ * The sums are those of nn_gemm on the written-out matrix, in the same order, so the scalar
+ * and simd128 builds compute the same bits (with the GEMM's one caveat: a skipped zero times an
+ * infinite or NaN value would have been NaN in the scalar loops; training stops before values
+ * get there). Every other loop here is a copy or an elementwise add. Nothing allocates: the
+ * caller passes workspaces sized by nn_conv2d_cols_size and nn_conv2d_wt_size. */
 #include "kernels.h"
 #include "nn_internal.h"
 
@@ -199,9 +199,48 @@ void nn_col2im(float *dx, const float *cols, const nn_window *g, int B) {
     }
 }
 
-/* y (B·OH·OW, F) = im2col(x) · W + b */
+/* ---- conv2d ------------------------------------------------------------------------------
+ * By the patch GEMMs of kernels.h, which read the windows from x instead of from an im2col
+ * copy (they sum in the order nn_gemm sums on the copy: the same bits). They need every window
+ * inside the image, so 'same' padding is written out first: x into the workspace with its zero
+ * rows and columns around it. Should the workspace not hold the padded batch (a stride larger
+ * than the kernel, where the windows leave gaps), the im2col matrix is written out and
+ * multiplied by nn_gemm as before. */
+
+/* the patches of x under g as kernels.h describes them: of x itself, or of x padded into
+ * cols; 0 when cols cannot hold the padded batch plus `extra` floats */
+static int patches_of(nn_patches *p, const float **src, float *cols, const float *x,
+                      const nn_window *g, int B, size_t extra) {
+    const int pads = g->pad_top | g->pad_bottom | g->pad_left | g->pad_right;
+    const int H = g->H + g->pad_top + g->pad_bottom, W = g->W + g->pad_left + g->pad_right;
+    const nn_patches q = {B, H, W, g->C, g->KH, g->KW, g->sh, g->sw, g->OH, g->OW};
+    *p = q;
+    *src = x;
+    if (!pads)
+        return 1;
+    const size_t padded = (size_t)B * H * W * g->C;
+    if (padded + extra > nn_conv2d_cols_size(g, B))
+        return 0;
+    const size_t row = (size_t)g->W * g->C;
+    memset(cols, 0, padded * sizeof *cols);
+    for (int b = 0; b < B; b++)
+        for (int h = 0; h < g->H; h++)
+            memcpy(cols + (((size_t)b * H + (size_t)(h + g->pad_top)) * W + g->pad_left) * g->C,
+                   x + ((size_t)b * g->H + h) * row, row * sizeof *cols);
+    *src = cols;
+    return 1;
+}
+
+/* y (B·OH·OW, F) = patches(x) · W + b */
 void nn_conv2d_forward(float *y, float *cols, const float *x, const float *W, const float *b,
                        const nn_window *g, int F, int B) {
+    nn_patches p;
+    const float *src;
+    if (patches_of(&p, &src, cols, x, g, B, 0)) {
+        NN_PROF(-1, NN_PROF_GEMM);
+        nn_patch_gemm(y, src, &p, W, b, F);
+        return;
+    }
     const int M = B * g->OH * g->OW, K = g->KH * g->KW * g->C;
     nn_im2col(cols, x, g, B);
     NN_PROF(-1, NN_PROF_GEMM);
@@ -211,12 +250,29 @@ void nn_conv2d_forward(float *y, float *cols, const float *x, const float *W, co
         nn_add_row(y, b, M, F);
 }
 
-/* dW += colsᵀ·dy; db += Σ_rows dy; dx = col2im(dy·Wᵀ), through wt = Wᵀ (F, K) so the product
- * runs in the GEMM's fast untransposed form (as the dense layer does) with dy as A, whose
- * zeros (ReLU's) it skips; the product overwrites cols, which dW no longer needs */
+/* dW += patches(x)ᵀ·dy; db += Σ_rows dy; dx = col2im(dy·Wᵀ), through wt = Wᵀ (F, K) so the
+ * product runs in the GEMM's fast untransposed form with dy as A, whose zeros (ReLU's and the
+ * max pool's) it skips */
 void nn_conv2d_backward(float *dx, float *dW, float *db, float *cols, float *wt,
-                        const float *dy, const float *W, const nn_window *g, int F, int B) {
+                        const float *dy, const float *x, const float *W, const nn_window *g,
+                        int F, int B) {
     const int M = B * g->OH * g->OW, K = g->KH * g->KW * g->C;
+    nn_patches p;
+    const float *src;
+    /* the padded batch, then (dx) a row of dy·Wᵀ in the workspace after it */
+    if (patches_of(&p, &src, cols, x, g, B, dx ? (size_t)K : 0)) {
+        NN_PROF(-1, NN_PROF_GEMM_DW);
+        nn_patch_gemm_tn(dW, db, src, &p, dy, F);
+        if (dx) {
+            NN_PROF(-1, NN_PROF_TRANSPOSE);
+            nn_transpose(wt, W, K, F);
+            NN_PROF(-1, NN_PROF_GEMM_DX);
+            float *scratch = src == x ? cols : cols + (size_t)B * p.H * p.W * g->C;
+            nn_patch_col2im(dx, g->H, g->W, g->pad_top, g->pad_left, &p, dy, wt, F, scratch);
+        }
+        return;
+    }
+    nn_im2col(cols, x, g, B);
     NN_PROF(-1, NN_PROF_GEMM_DW);
     nn_gemm(1, 0, K, F, M, cols, dy, dW, 1);
     NN_PROF(-1, NN_PROF_DB);

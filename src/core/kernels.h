@@ -48,4 +48,34 @@ int nn_all_finite(const float *x, size_t n);
 /* dst (n) = src/255, each value as (float)byte / 255.0f */
 void nn_bytes_to_floats(float *dst, const uint8_t *src, size_t n);
 
+/* ---- convolution GEMMs on the patches of images (conv.c) ----------------------------------
+ * The patch matrix P (M, K) of B images x (B, H, W, C), NHWC, under a KH×KW window moved by
+ * strides (sh, sw): row m = (b·OH + oh)·OW + ow, column k = (kh·KW + kw)·C + c,
+ *     P[m, k] = x[((b·H + oh·sh + kh)·W + ow·sw + kw)·C + c],   M = B·OH·OW, K = KH·KW·C,
+ * the matrix conv.c's im2col writes out (every window inside x: a padded input is padded by
+ * the caller). These kernels read P from x as they go instead, and sum every element in the
+ * order nn_gemm sums it on the written-out matrix, so they give the same bits. */
+typedef struct {
+    int B, H, W, C;         /* the input batch                                                 */
+    int KH, KW, sh, sw;     /* window and strides                                              */
+    int OH, OW;             /* windows per column and row: (H − KH)/sh + 1, (W − KW)/sw + 1    */
+} nn_patches;
+
+/* y (M, N) = P·Wm + bias: Wm (K, N); bias (N), added after the sum, or NULL */
+void nn_patch_gemm(float *y, const float *x, const nn_patches *p, const float *Wm,
+                   const float *bias, int N);
+
+/* dW (K, N) += Pᵀ·dy for dy (M, N), each element adding its terms in increasing m; db (N) +=
+ * the column sums of dy, in the same order, unless db is NULL */
+void nn_patch_gemm_tn(float *dW, float *db, const float *x, const nn_patches *p,
+                      const float *dy, int N);
+
+/* dx (B, H', W', C) = col2im(dy·Wt): row m of dy (M, N)·Wt (N, K), each element summed over n
+ * in order from +0, added to the inputs its window covers, rows in increasing m; overwrites dx.
+ * dx may be smaller than the patches' input: it starts pad_top rows and pad_left columns into
+ * it and is H' × W' (positions outside it, the padding, are dropped). scratch holds K
+ * floats. */
+void nn_patch_col2im(float *dx, int Hd, int Wd, int pad_top, int pad_left, const nn_patches *p,
+                     const float *dy, const float *Wt, int N, float *scratch);
+
 #endif /* NN_KERNELS_H */

@@ -79,3 +79,94 @@ void nn_bytes_to_floats(float *dst, const uint8_t *src, size_t n) {
     for (size_t i = 0; i < n; i++)
         dst[i] = (float)src[i] / 255.0f;
 }
+
+/* ---- convolution GEMMs on patches (kernels.h) --------------------------------------------- */
+
+/* where the window of output (b, oh, ow) starts in x */
+static size_t window_at(const nn_patches *p, int b, int oh, int ow) {
+    return (((size_t)b * p->H + (size_t)oh * p->sh) * p->W + (size_t)ow * p->sw) * p->C;
+}
+
+/* y[m, :] = Σ_k P[m, k]·Wm[k, :] from +0 in increasing k, then + bias: nn_gemm's NN loop on
+ * the written-out P, and nn_add_row */
+void nn_patch_gemm(float *y, const float *x, const nn_patches *p, const float *Wm,
+                   const float *bias, int N) {
+    const size_t S = (size_t)p->KW * p->C, rs = (size_t)p->W * p->C;
+    float *c = y;
+    for (int b = 0; b < p->B; b++)
+        for (int oh = 0; oh < p->OH; oh++)
+            for (int ow = 0; ow < p->OW; ow++, c += N) {
+                const float *a = x + window_at(p, b, oh, ow), *w = Wm;
+                for (int j = 0; j < N; j++)
+                    c[j] = 0.0f;
+                for (int kh = 0; kh < p->KH; kh++, a += rs)
+                    for (size_t t = 0; t < S; t++, w += N) {
+                        const float v = a[t];
+                        for (int j = 0; j < N; j++)
+                            c[j] += v * w[j];
+                    }
+                if (bias)
+                    for (int j = 0; j < N; j++)
+                        c[j] += bias[j];
+            }
+}
+
+/* dW[k, :] += P[m, k]·dy[m, :] over m in order, k by k: nn_gemm's TN loop; db likewise */
+void nn_patch_gemm_tn(float *dW, float *db, const float *x, const nn_patches *p,
+                      const float *dy, int N) {
+    const size_t S = (size_t)p->KW * p->C, rs = (size_t)p->W * p->C;
+    float *c = dW;
+    for (int kh = 0; kh < p->KH; kh++)
+        for (size_t t = 0; t < S; t++, c += N) {
+            const size_t off = (size_t)kh * rs + t;
+            const float *d = dy;
+            for (int b = 0; b < p->B; b++)
+                for (int oh = 0; oh < p->OH; oh++)
+                    for (int ow = 0; ow < p->OW; ow++, d += N) {
+                        const float v = x[window_at(p, b, oh, ow) + off];
+                        for (int j = 0; j < N; j++)
+                            c[j] += v * d[j];
+                    }
+        }
+    if (db)
+        nn_sum_rows(db, dy, p->B * p->OH * p->OW, N);
+}
+
+/* img (Hd, Wd, C) += the patch row (KH, KW, C) of the window at (h0, w0), what falls inside */
+static void add_patch(float *img, const float *row, int h0, int w0, int Hd, int Wd,
+                      const nn_patches *p) {
+    const int C = p->C, kw0 = w0 < 0 ? -w0 : 0, kw1 = w0 + p->KW > Wd ? Wd - w0 : p->KW;
+    if (kw1 <= kw0)
+        return;
+    const size_t n = (size_t)(kw1 - kw0) * C;
+    for (int kh = 0; kh < p->KH; kh++) {
+        const int h = h0 + kh;
+        if (h < 0 || h >= Hd)
+            continue;
+        float *t = img + ((size_t)h * Wd + (size_t)(w0 + kw0)) * C;
+        const float *s = row + ((size_t)kh * p->KW + (size_t)kw0) * C;
+        for (size_t i = 0; i < n; i++)
+            t[i] += s[i];
+    }
+}
+
+/* row by row: r = dy[m, :]·Wt (nn_gemm's NN loop), then r added into dx (nn_col2im) */
+void nn_patch_col2im(float *dx, int Hd, int Wd, int pad_top, int pad_left, const nn_patches *p,
+                     const float *dy, const float *Wt, int N, float *scratch) {
+    const size_t K = (size_t)p->KH * p->KW * p->C, img = (size_t)Hd * Wd * p->C;
+    memset(dx, 0, (size_t)p->B * img * sizeof *dx);
+    const float *d = dy;
+    for (int b = 0; b < p->B; b++)
+        for (int oh = 0; oh < p->OH; oh++)
+            for (int ow = 0; ow < p->OW; ow++, d += N) {
+                for (size_t k = 0; k < K; k++)
+                    scratch[k] = 0.0f;
+                for (int n = 0; n < N; n++) {
+                    const float a = d[n], *w = Wt + (size_t)n * K;
+                    for (size_t k = 0; k < K; k++)
+                        scratch[k] += a * w[k];
+                }
+                add_patch(dx + (size_t)b * img, scratch, oh * p->sh - pad_top,
+                          ow * p->sw - pad_left, Hd, Wd, p);
+            }
+}

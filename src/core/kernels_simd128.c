@@ -25,13 +25,21 @@
  * infinite or NaN b under a zero a would differ (0·∞ is NaN); training rejects such a step. */
 #define K_CHUNK 256
 
+/* the bits of *p but its sign: 0 for ±0 only. Tests of zero go through the integer bits:
+ * V8 compiles a float compare into a compare and two branches (for NaN). */
+static inline uint32_t magnitude(const float *p) {
+    uint32_t u;
+    memcpy(&u, p, sizeof u);
+    return u << 1;
+}
+
 /* the k in [k0, k1) where one of the 4 rows a, a + ai, ... is nonzero; returns their count */
 static int nonzero_ks(int *ks, const float *a, size_t ai, size_t ak, int k0, int k1) {
     int n = 0;
     for (int k = k0; k < k1; k++) {
         const float *p = a + (size_t)k * ak;
         ks[n] = k;
-        n += (p[0] != 0.0f) | (p[ai] != 0.0f) | (p[2 * ai] != 0.0f) | (p[3 * ai] != 0.0f);
+        n += (magnitude(p) | magnitude(p + ai) | magnitude(p + 2 * ai) | magnitude(p + 3 * ai)) != 0;
     }
     return n;
 }
@@ -231,4 +239,447 @@ void nn_bytes_to_floats(float *dst, const uint8_t *src, size_t n) {
     }
     for (; i < n; i++)
         dst[i] = (float)src[i] / 255.0f;
+}
+
+/* ---- convolution GEMMs on patches (kernels.h) ----------------------------------------------
+ * The GEMM tiles above with A read from the images: a tile's 4 rows are 4 windows (or, for dW,
+ * 4 patch positions), each a pointer into x, and its list of k carries the offset of each k in
+ * a window, (kh·W + kw)·C + c. Zeros are skipped as above (a listed k has a nonzero in one of
+ * the 4 rows), and dW and dx also skip the rows of dy that are all zero, whose products are
+ * all ±0: the same bits, with the same caveat (a skipped zero times an infinite or NaN value
+ * would have been NaN). */
+
+/* c0..c3 (N) = (init ? +0 : c) + Σ over the listed t of a_r[offs[t]]·B[ks[t], :], k in the
+ * order listed */
+static inline __attribute__((always_inline)) void
+ptile4(int N, int n, const int *ks, const int *offs, const float *a0, const float *a1,
+       const float *a2, const float *a3, const float *B, float *c0, float *c1, float *c2,
+       float *c3, int init) {
+    const v128_t z = wasm_f32x4_splat(0.0f);
+    int j = 0;
+    for (; j + 8 <= N; j += 8) {
+        v128_t x0 = z, y0 = z, x1 = z, y1 = z, x2 = z, y2 = z, x3 = z, y3 = z;
+        if (!init) {
+            x0 = LD(c0 + j), y0 = LD(c0 + j + 4), x1 = LD(c1 + j), y1 = LD(c1 + j + 4);
+            x2 = LD(c2 + j), y2 = LD(c2 + j + 4), x3 = LD(c3 + j), y3 = LD(c3 + j + 4);
+        }
+        for (int t = 0; t < n; t++) {
+            const float *b = B + (size_t)ks[t] * N + j;
+            const int o = offs[t];
+            const v128_t b0 = LD(b), b1 = LD(b + 4);
+            v128_t s = wasm_v128_load32_splat(a0 + o);
+            x0 = MADD(x0, s, b0);
+            y0 = MADD(y0, s, b1);
+            s = wasm_v128_load32_splat(a1 + o);
+            x1 = MADD(x1, s, b0);
+            y1 = MADD(y1, s, b1);
+            s = wasm_v128_load32_splat(a2 + o);
+            x2 = MADD(x2, s, b0);
+            y2 = MADD(y2, s, b1);
+            s = wasm_v128_load32_splat(a3 + o);
+            x3 = MADD(x3, s, b0);
+            y3 = MADD(y3, s, b1);
+        }
+        ST(c0 + j, x0);
+        ST(c0 + j + 4, y0);
+        ST(c1 + j, x1);
+        ST(c1 + j + 4, y1);
+        ST(c2 + j, x2);
+        ST(c2 + j + 4, y2);
+        ST(c3 + j, x3);
+        ST(c3 + j + 4, y3);
+    }
+    for (; j + 4 <= N; j += 4) {
+        v128_t x0 = z, x1 = z, x2 = z, x3 = z;
+        if (!init)
+            x0 = LD(c0 + j), x1 = LD(c1 + j), x2 = LD(c2 + j), x3 = LD(c3 + j);
+        for (int t = 0; t < n; t++) {
+            const v128_t b0 = LD(B + (size_t)ks[t] * N + j);
+            const int o = offs[t];
+            x0 = MADD(x0, wasm_v128_load32_splat(a0 + o), b0);
+            x1 = MADD(x1, wasm_v128_load32_splat(a1 + o), b0);
+            x2 = MADD(x2, wasm_v128_load32_splat(a2 + o), b0);
+            x3 = MADD(x3, wasm_v128_load32_splat(a3 + o), b0);
+        }
+        ST(c0 + j, x0);
+        ST(c1 + j, x1);
+        ST(c2 + j, x2);
+        ST(c3 + j, x3);
+    }
+    for (; j < N; j++) {
+        float s0 = init ? 0.0f : c0[j], s1 = init ? 0.0f : c1[j];
+        float s2 = init ? 0.0f : c2[j], s3 = init ? 0.0f : c3[j];
+        for (int t = 0; t < n; t++) {
+            const float b = B[(size_t)ks[t] * N + j];
+            const int o = offs[t];
+            s0 += a0[o] * b;
+            s1 += a1[o] * b;
+            s2 += a2[o] * b;
+            s3 += a3[o] * b;
+        }
+        c0[j] = s0;
+        c1[j] = s1;
+        c2[j] = s2;
+        c3[j] = s3;
+    }
+}
+
+/* where the window of output (b, oh, ow) starts in x */
+static inline size_t window_at(const nn_patches *p, int b, int oh, int ow) {
+    return (((size_t)b * p->H + (size_t)oh * p->sh) * p->W + (size_t)ow * p->sw) * p->C;
+}
+
+/* the windows in row order: (b, oh, ow) and where each starts in x */
+typedef struct {
+    int b, oh, ow;
+} cursor;
+
+static inline size_t next_window(cursor *q, const nn_patches *p) {
+    const size_t at = window_at(p, q->b, q->oh, q->ow);
+    if (++q->ow == p->OW) {
+        q->ow = 0;
+        if (++q->oh == p->OH) {
+            q->oh = 0;
+            q->b++;
+        }
+    }
+    return at;
+}
+
+/* 1 when one of the n values is nonzero (−0 counts as zero) */
+static inline int any_nonzero(const float *d, int n) {
+    const v128_t mag = wasm_i32x4_splat(0x7fffffff);
+    v128_t acc = wasm_i32x4_splat(0);
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        acc = wasm_v128_or(acc, LD(d + i));
+    int any = wasm_v128_any_true(wasm_v128_and(acc, mag));
+    for (; i < n; i++)
+        any |= magnitude(d + i) != 0;
+    return any;
+}
+
+/* Appends to (ks, offs) from n on the k of kernel row kh (first k kb, offset ob in a window),
+ * t in [t0, t1), where one of the 4 windows a0..a3 is nonzero; returns the new count. 4 k at
+ * a time: 4 consecutive values of each window, their OR, a bit per nonzero lane. */
+static inline __attribute__((always_inline)) int
+list_row(int *ks, int *offs, int n, const float *a0, const float *a1, const float *a2,
+         const float *a3, int kb, int ob, int t0, int t1) {
+    int t = t0;
+    for (; t + 4 <= t1; t += 4) {
+        const int o = ob + t, k = kb + t;
+        const v128_t v = wasm_v128_or(wasm_v128_or(LD(a0 + o), LD(a1 + o)),
+                                      wasm_v128_or(LD(a2 + o), LD(a3 + o)));
+        const int bits = wasm_i32x4_bitmask(wasm_i32x4_ne(wasm_i32x4_shl(v, 1),
+                                                          wasm_i32x4_splat(0)));
+        ks[n] = k;
+        offs[n] = o;
+        n += bits & 1;
+        ks[n] = k + 1;
+        offs[n] = o + 1;
+        n += (bits >> 1) & 1;
+        ks[n] = k + 2;
+        offs[n] = o + 2;
+        n += (bits >> 2) & 1;
+        ks[n] = k + 3;
+        offs[n] = o + 3;
+        n += bits >> 3;
+    }
+    for (; t < t1; t++) {
+        const int o = ob + t;
+        ks[n] = kb + t;
+        offs[n] = o;
+        n += (magnitude(a0 + o) | magnitude(a1 + o) | magnitude(a2 + o) | magnitude(a3 + o)) != 0;
+    }
+    return n;
+}
+
+/* y (M, N) = P·Wm + bias, 4 windows at a time; the k where one of the 4 windows is nonzero
+ * listed with their offsets in a window, kernel row by kernel row, up to K_CHUNK of them per
+ * pass of the tile */
+void nn_patch_gemm(float *y, const float *x, const nn_patches *p, const float *Wm,
+                   const float *bias, int N) {
+    const int S = p->KW * p->C, rs = p->W * p->C;
+    const int M = p->B * p->OH * p->OW;
+    int ks[K_CHUNK], offs[K_CHUNK];
+    cursor q = {0, 0, 0};
+    int m = 0;
+    for (; m + 4 <= M; m += 4) {
+        const float *a0 = x + next_window(&q, p), *a1 = x + next_window(&q, p);
+        const float *a2 = x + next_window(&q, p), *a3 = x + next_window(&q, p);
+        float *c0 = y + (size_t)m * N, *c1 = c0 + N, *c2 = c1 + N, *c3 = c2 + N;
+        int n = 0, listed = 0, first = 1;
+        for (int kh = 0; kh < p->KH; kh++)
+            for (int t0 = 0; t0 < S; t0 += K_CHUNK) {
+                const int t1 = S - t0 < K_CHUNK ? S : t0 + K_CHUNK;
+                if (listed + (t1 - t0) > K_CHUNK) {     /* the list is full: run the tile */
+                    ptile4(N, n, ks, offs, a0, a1, a2, a3, Wm, c0, c1, c2, c3, first);
+                    first = 0;
+                    n = listed = 0;
+                }
+                n = list_row(ks, offs, n, a0, a1, a2, a3, kh * S, kh * rs, t0, t1);
+                listed += t1 - t0;
+            }
+        ptile4(N, n, ks, offs, a0, a1, a2, a3, Wm, c0, c1, c2, c3, first);
+        if (bias)
+            nn_add_row(c0, bias, 4, N);
+    }
+    for (; m < M; m++) {        /* the last windows, one at a time */
+        const float *a = x + next_window(&q, p);
+        float *c = y + (size_t)m * N;
+        int j = 0;
+        for (; j + 4 <= N; j += 4) {
+            v128_t acc = wasm_f32x4_splat(0.0f);
+            const float *w = Wm + j;
+            for (int kh = 0; kh < p->KH; kh++)
+                for (int t = 0; t < S; t++, w += N)
+                    acc = MADD(acc, wasm_v128_load32_splat(a + kh * rs + t), LD(w));
+            ST(c + j, acc);
+        }
+        for (; j < N; j++) {
+            float s = 0.0f;
+            const float *w = Wm + j;
+            for (int kh = 0; kh < p->KH; kh++)
+                for (int t = 0; t < S; t++, w += N)
+                    s += a[kh * rs + t] * *w;
+            c[j] = s;
+        }
+        if (bias)
+            nn_add_row(c, bias, 1, N);
+    }
+}
+
+/* dW (K, N) += Pᵀ·dy, a column j of dW at a time, with the vectors along k: a window's values
+ * for 4 consecutive k of one kernel row are 4 consecutive floats of x. dy is mostly zeros
+ * (ReLU's, and the max pool's, which passes one gradient of four), so per column only the
+ * windows whose dy is nonzero are listed, with that dy, and each adds splat(dy)·x[4 k] to up
+ * to 8 vectors of dW[k, j] (gathered from dW and scattered back), the k of a kernel row past
+ * its last 4 as single values. The windows go in chunks of K_CHUNK, in order, so each element
+ * still sums its terms in increasing m. */
+static inline __attribute__((always_inline)) void
+dw_vectors(int NV, const int *o, float *const *c, int N, int n, const float *d, const int *at,
+           const float *x) {
+    v128_t acc[8];
+    for (int v = 0; v < NV; v++) {
+        const float *e = c[v];
+        acc[v] = wasm_f32x4_make(e[0], e[N], e[2 * N], e[3 * N]);
+    }
+    for (int i = 0; i < n; i++) {
+        const v128_t s = wasm_f32x4_splat(d[i]);
+        const float *a = x + at[i];
+        for (int v = 0; v < NV; v++)
+            acc[v] = MADD(acc[v], s, LD(a + o[v]));
+    }
+    for (int v = 0; v < NV; v++) {
+        float *e = c[v];
+        e[0] = wasm_f32x4_extract_lane(acc[v], 0);
+        e[N] = wasm_f32x4_extract_lane(acc[v], 1);
+        e[2 * N] = wasm_f32x4_extract_lane(acc[v], 2);
+        e[3 * N] = wasm_f32x4_extract_lane(acc[v], 3);
+    }
+}
+
+static inline __attribute__((always_inline)) void
+dw_singles(int NS, const int *o, float *const *c, int n, const float *d, const int *at,
+           const float *x) {
+    float acc[8];
+    for (int v = 0; v < NS; v++)
+        acc[v] = *c[v];
+    for (int i = 0; i < n; i++) {
+        const float *a = x + at[i];
+        for (int v = 0; v < NS; v++)
+            acc[v] += a[o[v]] * d[i];
+    }
+    for (int v = 0; v < NS; v++)
+        *c[v] = acc[v];
+}
+
+/* dW[:, j] += the listed windows' x[at + o] (k by the groups above) times their dy */
+static void dw_column(float *dW, int j, int N, int n, const float *d, const int *at,
+                      const float *x, const nn_patches *p) {
+    const int S = p->KW * p->C, rs = p->W * p->C, S4 = S - S % 4;
+    /* groups of up to 8 vectors of 4 k (kernel row kh, t .. t + 3) */
+    int o[8], g = 0;
+    float *c[8];
+    for (int kh = 0; kh < p->KH; kh++)
+        for (int t = 0; t < S4; t += 4) {
+            o[g] = kh * rs + t;
+            c[g] = dW + ((size_t)kh * S + (size_t)t) * N + j;
+            if (++g == 8) {
+                dw_vectors(8, o, c, N, n, d, at, x);
+                g = 0;
+            }
+        }
+    for (; g >= 4; g -= 4)
+        dw_vectors(4, o + g - 4, c + g - 4, N, n, d, at, x);
+    for (; g > 0; g--)
+        dw_vectors(1, o + g - 1, c + g - 1, N, n, d, at, x);
+    /* then the single k past the last 4 of each kernel row, 8 at a time */
+    for (int kh = 0; kh < p->KH; kh++)
+        for (int t = S4; t < S; t++) {
+            o[g] = kh * rs + t;
+            c[g] = dW + ((size_t)kh * S + (size_t)t) * N + j;
+            if (++g == 8) {
+                dw_singles(8, o, c, n, d, at, x);
+                g = 0;
+            }
+        }
+    for (; g >= 4; g -= 4)
+        dw_singles(4, o + g - 4, c + g - 4, n, d, at, x);
+    for (; g > 0; g--)
+        dw_singles(1, o + g - 1, c + g - 1, n, d, at, x);
+}
+
+void nn_patch_gemm_tn(float *dW, float *db, const float *x, const nn_patches *p,
+                      const float *dy, int N) {
+    const int M = p->B * p->OH * p->OW;
+    int base[K_CHUNK], at[K_CHUNK];
+    float d[K_CHUNK];
+    cursor q = {0, 0, 0};
+    for (int m0 = 0; m0 < M; m0 += K_CHUNK) {
+        const int R = M - m0 < K_CHUNK ? M - m0 : K_CHUNK;
+        for (int i = 0; i < R; i++)
+            base[i] = (int)next_window(&q, p);
+        for (int j = 0; j < N; j++) {
+            /* the windows whose dy is nonzero in column j (−0 counts as zero), in order */
+            const float *dj = dy + (size_t)m0 * N + j;
+            int n = 0;
+            for (int i = 0; i < R; i++) {
+                const float v = dj[(size_t)i * N];
+                d[n] = v;
+                at[n] = base[i];
+                n += magnitude(dj + (size_t)i * N) != 0;
+            }
+            if (n == 0)
+                continue;
+            if (db) {           /* the listed values are the nonzero ones, in order */
+                float sum = db[j];
+                for (int i = 0; i < n; i++)
+                    sum += d[i];
+                db[j] = sum;
+            }
+            dw_column(dW, j, N, n, d, at, x, p);
+        }
+    }
+}
+
+/* img (Hd, Wd, C) += the patch row (KH, KW, C) of the window at (h0, w0), what falls inside */
+static void add_patch(float *img, const float *row, int h0, int w0, int Hd, int Wd,
+                      const nn_patches *p) {
+    const int C = p->C, kw0 = w0 < 0 ? -w0 : 0, kw1 = w0 + p->KW > Wd ? Wd - w0 : p->KW;
+    if (kw1 <= kw0)
+        return;
+    const int n = (kw1 - kw0) * C;
+    for (int kh = 0; kh < p->KH; kh++) {
+        const int h = h0 + kh;
+        if (h < 0 || h >= Hd)
+            continue;
+        float *t = img + ((size_t)h * Wd + (size_t)(w0 + kw0)) * C;
+        const float *s = row + ((size_t)kh * p->KW + (size_t)kw0) * C;
+        int i = 0;
+        for (; i + 4 <= n; i += 4)
+            ST(t + i, wasm_f32x4_add(LD(t + i), LD(s + i)));
+        for (; i < n; i++)
+            t[i] += s[i];
+    }
+}
+
+/* dx = col2im(dy·Wt) a row m of dy at a time: the n where dy[m, n] is nonzero listed (most
+ * are zero: ReLU, max pool), then the row's product with Wt, Σ over the listed n of
+ * splat(dy)·Wt[n, 4 k], up to 8 vectors of k at a time, added straight into dx where the
+ * window covers it (within one row m every k lands on a different input, and rows go in
+ * order). A row with no nonzero dy adds nothing: its product is +0, which changes no sum that
+ * started at +0. Up to K_CHUNK values of n; with more (rare), a row goes through scratch
+ * and the GEMM above. */
+static inline __attribute__((always_inline)) void
+dx_block(int NV, float *row, int at, int lo, int hi, int n, const float *d, const int *js,
+         const float *Wt, size_t K) {
+    v128_t acc[8];
+    for (int v = 0; v < NV; v++)
+        acc[v] = wasm_f32x4_splat(0.0f);
+    for (int i = 0; i < n; i++) {
+        const v128_t s = wasm_f32x4_splat(d[i]);
+        const float *w = Wt + (size_t)js[i] * K;
+        for (int v = 0; v < NV; v++)
+            acc[v] = MADD(acc[v], s, LD(w + 4 * v));
+    }
+    /* row[at + e] += acc[e] for e in [0, 4·NV) where at + e is in [lo, hi) */
+    if (at >= lo && at + 4 * NV <= hi) {
+        for (int v = 0; v < NV; v++)
+            ST(row + at + 4 * v, wasm_f32x4_add(LD(row + at + 4 * v), acc[v]));
+        return;
+    }
+    float r[32];
+    for (int v = 0; v < NV; v++)
+        ST(r + 4 * v, acc[v]);
+    for (int e = 0; e < 4 * NV; e++)
+        if (at + e >= lo && at + e < hi)
+            row[at + e] += r[e];
+}
+
+void nn_patch_col2im(float *dx, int Hd, int Wd, int pad_top, int pad_left, const nn_patches *p,
+                     const float *dy, const float *Wt, int N, float *scratch) {
+    const int C = p->C, S = p->KW * C, M = p->B * p->OH * p->OW;
+    const size_t K = (size_t)p->KH * S, img = (size_t)Hd * Wd * C;
+    memset(dx, 0, (size_t)p->B * img * sizeof *dx);
+    int js[K_CHUNK];
+    float d[K_CHUNK];
+    cursor q = {0, 0, 0};
+    for (int m = 0; m < M; m++) {
+        const cursor w = q;
+        next_window(&q, p);
+        const float *dm = dy + (size_t)m * N;
+        float *xb = dx + (size_t)w.b * img;
+        const int h0 = w.oh * p->sh - pad_top, w0 = w.ow * p->sw - pad_left;
+        if (N > K_CHUNK) {
+            if (any_nonzero(dm, N)) {
+                memset(scratch, 0, K * sizeof *scratch);
+                gemm_rows(1, (int)K, N, dm, (size_t)N, 1, Wt, scratch);
+                add_patch(xb, scratch, h0, w0, Hd, Wd, p);
+            }
+            continue;
+        }
+        int n = 0;
+        for (int j = 0; j < N; j++) {
+            d[n] = dm[j];
+            js[n] = j;
+            n += magnitude(dm + j) != 0;
+        }
+        if (n == 0)
+            continue;
+        /* the window's row in dx starts at column w0 (before the row with padding): its
+         * values at [lo, hi) of the S of a kernel row are inside */
+        const int at = w0 * C, lo = (w0 < 0 ? -w0 : 0) * C;
+        const int hi = (w0 + p->KW > Wd ? Wd - w0 : p->KW) * C;
+        for (int kh = 0; kh < p->KH; kh++) {
+            const int h = h0 + kh;
+            if (h < 0 || h >= Hd)
+                continue;
+            float *row = xb + (size_t)h * Wd * C;
+            const float *wk = Wt + (size_t)kh * S;
+            int t = 0;
+            for (; t + 32 <= S; t += 32)
+                dx_block(8, row, at + t, at + lo, at + hi, n, d, js, wk + t, K);
+            if (t + 16 <= S) {
+                dx_block(4, row, at + t, at + lo, at + hi, n, d, js, wk + t, K);
+                t += 16;
+            }
+            if (t + 8 <= S) {
+                dx_block(2, row, at + t, at + lo, at + hi, n, d, js, wk + t, K);
+                t += 8;
+            }
+            if (t + 4 <= S) {
+                dx_block(1, row, at + t, at + lo, at + hi, n, d, js, wk + t, K);
+                t += 4;
+            }
+            for (; t < hi; t++) {       /* the k past the last 4 of the kernel row */
+                if (t < lo)
+                    continue;
+                float e = 0.0f;
+                for (int i = 0; i < n; i++)
+                    e += d[i] * wk[(size_t)js[i] * K + (size_t)t];
+                row[at + t] += e;
+            }
+        }
+    }
 }

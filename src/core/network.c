@@ -473,7 +473,6 @@ nn_status nn_net_alloc(const nn_spec *spec, nn_net **out, nn_error *err) {
     nn_spec_units(spec, net->u, &net->L, &P64, &row, NN_ERR_ARG, err);
     size_t P = 0, wt = 1;
     net->first_param = -1;
-    net->last_conv = -1;
     for (int l = 0; l < net->L; l++) {
         const nn_unit *u = &net->u[l];
         net->w_off[l] = P;
@@ -487,8 +486,6 @@ nn_status nn_net_alloc(const nn_spec *spec, nn_net **out, nn_error *err) {
             if (net->first_param < 0)
                 net->first_param = l;
         }
-        if (u->type == NN_LAYER_CONV2D)
-            net->last_conv = l;
     }
     assert(P == P64);
     net->P = P;
@@ -775,11 +772,7 @@ void nn_backward(nn_net *net, int B, float flood_sign) {
             if (u->type == NN_LAYER_DENSE) {
                 nn_dense_backward(dx, dW, db, net->wt, g, x, W, B, u->I, u->O);
             } else {
-                /* cols holds im2col(x) from forward only for the last conv2d; backward
-                 * overwrites it, so every earlier one computes its own again */
-                if (l != net->last_conv)
-                    nn_im2col(net->cols, x, &u->g, B);
-                nn_conv2d_backward(dx, dW, db, net->cols, net->wt, g, W, &u->g, u->OC, B);
+                nn_conv2d_backward(dx, dW, db, net->cols, net->wt, g, x, W, &u->g, u->OC, B);
             }
             break;
         case NN_LAYER_MAXPOOL2D:

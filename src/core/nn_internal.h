@@ -149,7 +149,6 @@ struct nn_net {
     nn_unit u[NN_MAX_ITEMS];
     int inputs, outputs;    /* values per row of the input and of the last layer               */
     int first_param;        /* the first layer with parameters: backward stops there           */
-    int last_conv;          /* the last conv2d layer (whose im2col stays in cols), or −1       */
     size_t P;               /* parameters                                                      */
     size_t w_off[NN_MAX_ITEMS]; /* offset of layer l's W in params (dense, conv2d)              */
     size_t b_off[NN_MAX_ITEMS]; /* offset of its b; for the other layers both are the offset
@@ -240,8 +239,9 @@ void nn_dropout_forward(float *a, float *mask, const float *h, size_t n, float r
 nn_status nn_window_init(nn_window *g, int H, int W, int C, int KH, int KW, int sh, int sw,
                          int padding, nn_error *err);
 
-/* workspace `cols` of nn_conv2d_forward/backward for B images: the im2col matrix
- * (B·OH·OW, KH·KW·C), in floats */
+/* workspace `cols` of nn_conv2d_forward/backward for B images, in floats: room for the im2col
+ * matrix (B·OH·OW, KH·KW·C). They write it out only when the padded batch does not fit;
+ * otherwise they use it for the padded batch ('same') and 4 rows of the input gradient. */
 size_t nn_conv2d_cols_size(const nn_window *g, int B);
 /* workspace `wt` of nn_conv2d_backward: Wᵀ (F, KH·KW·C), in floats */
 size_t nn_conv2d_wt_size(const nn_window *g, int F);
@@ -256,16 +256,16 @@ void nn_im2col(float *cols, const float *x, const nn_window *g, int B);
 void nn_col2im(float *dx, const float *cols, const nn_window *g, int B);
 
 /* y (B, OH, OW, F) = im2col(x)·W + b, b may be NULL (no bias). cols is the workspace
- * (nn_conv2d_cols_size) and holds im2col(x) on return. */
+ * (nn_conv2d_cols_size); what it holds on return is unspecified. */
 void nn_conv2d_forward(float *y, float *cols, const float *x, const float *W, const float *b,
                        const nn_window *g, int F, int B);
-/* From dy (B, OH, OW, F): dW (KH·KW·C, F) += colsᵀ·dy; db (F) += Σ dy over the B·OH·OW
- * rows (db may be NULL); dx (B, H, W, C) = col2im(dy·Wᵀ) unless dx is NULL. cols must hold
- * im2col(x) on entry, as nn_conv2d_forward left it (call nn_im2col(cols, x, g, B) again if the
- * workspace was used in between); it is overwritten when dx is not NULL. wt is scratch of
+/* From dy (B, OH, OW, F) and the layer's input x (B, H, W, C): dW (KH·KW·C, F) +=
+ * im2col(x)ᵀ·dy; db (F) += Σ dy over the B·OH·OW rows (db may be NULL); dx (B, H, W, C) =
+ * col2im(dy·Wᵀ) unless dx is NULL. cols is the workspace (nn_conv2d_cols_size), wt scratch of
  * nn_conv2d_wt_size floats (unused when dx is NULL). */
 void nn_conv2d_backward(float *dx, float *dW, float *db, float *cols, float *wt,
-                        const float *dy, const float *W, const nn_window *g, int F, int B);
+                        const float *dy, const float *x, const float *W, const nn_window *g,
+                        int F, int B);
 
 /* y (B, OH, OW, C) = the maximum of each window per channel; arg (nn_maxpool2d_arg_size) gets
  * its index in the image, (h·W + w)·C + c. Ties: the first maximum in row-major window order
