@@ -78,4 +78,13 @@ void nn_patch_gemm_tn(float *dW, float *db, const float *x, const nn_patches *p,
 void nn_patch_col2im(float *dx, int Hd, int Wd, int pad_top, int pad_left, const nn_patches *p,
                      const float *dy, const float *Wt, int N, float *scratch);
 
+/* ---- pooling (pool.c) --------------------------------------------------------------------- */
+
+/* The maximum of each of C channels over the window rows [h0, h1) × columns [w0, w1) of an
+ * image x (H, W, C) whose rows are W·C floats: y (C) = the first maximum in row-major window
+ * order (> decides, so −0 and +0 tie; a NaN wins over every number, the first NaN of several)
+ * and arg (C) its index (h·W + w)·C + c. */
+void nn_max_window(float *y, int32_t *arg, const float *x, int h0, int h1, int w0, int w1,
+                   int W, int C);
+
 #endif /* NN_KERNELS_H */

@@ -170,3 +170,25 @@ void nn_patch_col2im(float *dx, int Hd, int Wd, int pad_top, int pad_left, const
                           ow * p->sw - pad_left, Hd, Wd, p);
             }
 }
+
+/* ---- pooling (kernels.h) ------------------------------------------------------------------ */
+
+void nn_max_window(float *y, int32_t *arg, const float *x, int h0, int h1, int w0, int w1,
+                   int W, int C) {
+    const int32_t first = (h0 * W + w0) * C;
+    for (int c = 0; c < C; c++) {
+        y[c] = x[first + c];
+        arg[c] = first + c;
+    }
+    for (int h = h0; h < h1; h++)
+        for (int w = h == h0 ? w0 + 1 : w0; w < w1; w++) {
+            const int32_t at = (h * W + w) * C;
+            for (int c = 0; c < C; c++) {
+                const float v = x[at + c], m = y[c];
+                if (v > m || (v != v && m == m)) {
+                    y[c] = v;
+                    arg[c] = at + c;
+                }
+            }
+        }
+}

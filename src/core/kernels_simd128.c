@@ -683,3 +683,42 @@ void nn_patch_col2im(float *dx, int Hd, int Wd, int pad_top, int pad_left, const
         }
     }
 }
+
+/* ---- pooling (kernels.h) ------------------------------------------------------------------
+ * 4 channels at a time with compares and selects, the rule of the scalar loop lane by lane:
+ * v replaces the maximum m when v > m, or when v is NaN and m is not. */
+void nn_max_window(float *y, int32_t *arg, const float *x, int h0, int h1, int w0, int w1,
+                   int W, int C) {
+    const int32_t first = (h0 * W + w0) * C;
+    const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+        v128_t m = LD(x + first + c), a = wasm_i32x4_add(wasm_i32x4_splat(first + c), lanes);
+        for (int h = h0; h < h1; h++)
+            for (int w = h == h0 ? w0 + 1 : w0; w < w1; w++) {
+                const int32_t at = (h * W + w) * C + c;
+                const v128_t v = LD(x + at);
+                const v128_t nan = wasm_v128_andnot(wasm_f32x4_ne(v, v), wasm_f32x4_ne(m, m));
+                const v128_t better = wasm_v128_or(wasm_f32x4_gt(v, m), nan);
+                m = wasm_v128_bitselect(v, m, better);
+                a = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(at), lanes), a, better);
+            }
+        ST(y + c, m);
+        wasm_v128_store(arg + c, a);
+    }
+    for (; c < C; c++) {
+        float m = x[first + c];
+        int32_t a = first + c;
+        for (int h = h0; h < h1; h++)
+            for (int w = h == h0 ? w0 + 1 : w0; w < w1; w++) {
+                const int32_t at = (h * W + w) * C + c;
+                const float v = x[at];
+                if (v > m || (v != v && m == m)) {
+                    m = v;
+                    a = at;
+                }
+            }
+        y[c] = m;
+        arg[c] = a;
+    }
+}

@@ -4,9 +4,13 @@
  * pools (padding positions are left out: never the maximum, not counted in the mean).
  *
  * Output (B, OH, OW, C), one value per channel and window. The max pool keeps, per output,
- * the index of its maximum within the input image, (h·W + w)·C + c, for backward. Plain loops
- * in a fixed order, the same in the scalar and simd128 builds; nothing allocates.
+ * the index of its maximum within the input image, (h·W + w)·C + c, for backward. Each max
+ * window is kernels.h's nn_max_window (compares and selects on 4 channels at a time in the
+ * SIMD build: V8 turns scalar float compares into branches, which mispredict on image data);
+ * the rest are plain loops in a fixed order, the same in the scalar and simd128 builds.
+ * Nothing allocates.
  */
+#include "kernels.h"
 #include "nn_internal.h"
 
 #include <string.h>
@@ -38,23 +42,7 @@ void nn_maxpool2d_forward(float *y, int32_t *arg, const float *x, const nn_windo
             for (int ow = 0; ow < g->OW; ow++, yo += C, ao += C) {
                 int w0, w1;
                 span(ow, g->sw, g->pad_left, g->KW, IW, &w0, &w1);
-                /* the window's first position (every window holds one) starts the search */
-                const int32_t first = (h0 * IW + w0) * C;
-                for (int c = 0; c < C; c++) {
-                    yo[c] = xb[first + c];
-                    ao[c] = first + c;
-                }
-                for (int h = h0; h < h1; h++)
-                    for (int w = h == h0 ? w0 + 1 : w0; w < w1; w++) {
-                        const int32_t at = (h * IW + w) * C;
-                        for (int c = 0; c < C; c++) {
-                            const float v = xb[at + c], m = yo[c];
-                            if (v > m || (v != v && m == m)) {
-                                yo[c] = v;
-                                ao[c] = at + c;
-                            }
-                        }
-                    }
+                nn_max_window(yo, ao, xb, h0, h1, w0, w1, IW, C);
             }
         }
     }

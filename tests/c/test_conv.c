@@ -385,6 +385,20 @@ static void test_pool_nan(void) {
     const float pinf[4] = {1, INFINITY, 2, 3};
     nn_avgpool2d_forward(&y, pinf, &g, 1);
     CHECK(isinf(y) && y > 0);
+    /* the same windows as the 4 channels of one image (the SIMD build compares 4 channels at
+     * a time): each channel keeps its own rule */
+    const float *const cases[4] = {late, first, two, zeros};
+    const int32_t want[4] = {2, 0, 1, 0};
+    float x4[16], y4[4];
+    int32_t a4[4];
+    for (int pos = 0; pos < 4; pos++)
+        for (int c = 0; c < 4; c++)
+            x4[pos * 4 + c] = cases[c][pos];
+    g = window(2, 2, 4, 2, 2, 2, 2, NN_PAD_VALID);
+    nn_maxpool2d_forward(y4, a4, x4, &g, 1);
+    for (int c = 0; c < 4; c++)
+        CHECK_INT(a4[c], want[c] * 4 + c);
+    CHECK(isnan(y4[0]) && isnan(y4[1]) && isnan(y4[2]) && y4[3] == 0.0f && signbit(y4[3]));
 }
 
 /* the max pool against a plain scan on inputs with many ties (values 0..3): the first maximum
@@ -392,44 +406,47 @@ static void test_pool_nan(void) {
 static void test_pool_ties(void) {
     nn_rng r;
     nn_rng_seed(&r, 13, 1);
-    const int H = 9, W = 8, C = 3, B = 2;
-    float x[9 * 8 * 3 * 2];
-    for (int i = 0; i < H * W * C * B; i++)
+    const int H = 9, W = 8, B = 2;
+    float x[9 * 8 * 6 * 2];
+    for (int i = 0; i < H * W * 6 * B; i++)
         x[i] = (float)nn_rng_below(&r, 4);
     const int win[3][4] = {{2, 2, 2, 2}, {3, 3, 2, 2}, {3, 2, 1, 2}};
-    for (int k = 0; k < 3; k++)
-        for (int pad = 0; pad < 2; pad++) {
-            nn_window g = window(H, W, C, win[k][0], win[k][1], win[k][2], win[k][3], pad);
-            float y[9 * 8 * 3 * 2];
-            int32_t arg[9 * 8 * 3 * 2];
-            nn_maxpool2d_forward(y, arg, x, &g, B);
-            int ok = 1;
-            for (int b = 0; b < B; b++)
-                for (int oh = 0; oh < g.OH; oh++)
-                    for (int ow = 0; ow < g.OW; ow++)
-                        for (int c = 0; c < C; c++) {
-                            float best = -INFINITY;
-                            int at = -1;
-                            for (int kh = 0; kh < g.KH; kh++)
-                                for (int kw = 0; kw < g.KW; kw++) {
-                                    const int h = oh * g.sh - g.pad_top + kh;
-                                    const int w = ow * g.sw - g.pad_left + kw;
-                                    if (h < 0 || h >= H || w < 0 || w >= W)
-                                        continue;
-                                    const int i = (h * W + w) * C + c;
-                                    if (at < 0 || x[b * H * W * C + i] > best) {
-                                        best = x[b * H * W * C + i];
-                                        at = i;
+    /* 3 channels, and 6 (4 at a time in the SIMD build, then 2) */
+    for (int C = 3; C <= 6; C += 3) {
+        for (int k = 0; k < 3; k++)
+            for (int pad = 0; pad < 2; pad++) {
+                nn_window g = window(H, W, C, win[k][0], win[k][1], win[k][2], win[k][3], pad);
+                float y[9 * 8 * 6 * 2];
+                int32_t arg[9 * 8 * 6 * 2];
+                nn_maxpool2d_forward(y, arg, x, &g, B);
+                int ok = 1;
+                for (int b = 0; b < B; b++)
+                    for (int oh = 0; oh < g.OH; oh++)
+                        for (int ow = 0; ow < g.OW; ow++)
+                            for (int c = 0; c < C; c++) {
+                                float best = -INFINITY;
+                                int at = -1;
+                                for (int kh = 0; kh < g.KH; kh++)
+                                    for (int kw = 0; kw < g.KW; kw++) {
+                                        const int h = oh * g.sh - g.pad_top + kh;
+                                        const int w = ow * g.sw - g.pad_left + kw;
+                                        if (h < 0 || h >= H || w < 0 || w >= W)
+                                            continue;
+                                        const int i = (h * W + w) * C + c;
+                                        if (at < 0 || x[b * H * W * C + i] > best) {
+                                            best = x[b * H * W * C + i];
+                                            at = i;
+                                        }
                                     }
-                                }
-                            const int o = ((b * g.OH + oh) * g.OW + ow) * C + c;
-                            ok &= y[o] == best && arg[o] == at;
-                        }
-            if (!ok)
-                printf("  max pool %dx%d stride %d,%d pad %d: not the first maximum\n",
-                       g.KH, g.KW, g.sh, g.sw, pad);
-            CHECK(ok);
-        }
+                                const int o = ((b * g.OH + oh) * g.OW + ow) * C + c;
+                                ok &= y[o] == best && arg[o] == at;
+                            }
+                if (!ok)
+                    printf("  max pool %dx%d stride %d,%d pad %d, %d channels: not the first "
+                           "maximum\n", g.KH, g.KW, g.sh, g.sw, pad, C);
+                CHECK(ok);
+            }
+    }
 }
 
 /* ---- conv against direct convolutions ------------------------------------------------------ */
