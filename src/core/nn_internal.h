@@ -43,6 +43,45 @@ double nn_cos(double x);
 double nn_erf(double x);
 double nn_erfc(double x);
 
+/* Float grade: eˣ, eˣ − 1 and tanh x in double to within 2⁻⁴⁶, relative (expm1 and tanh to
+ * their own size, also for tiny x), for computations whose result is rounded once to float,
+ * which then is within an ulp of the correctly rounded value (and nearly always equal to it).
+ * The activations and the softmax use these, never libm's float functions, which glibc and
+ * musl do not round alike (issue #13). nn_exp_f32 is inline: it runs for every unit of every
+ * training step, about twice as fast as a call to nn_exp. */
+double nn_expm1_f32(double x);
+double nn_tanh_f32(double x);
+
+/* 2^(j/32) for j = 0..31, rounded to double (nn_math.c) */
+extern const double nn_exp2_j32[32];
+
+/* x = k·ln2/32 + r with |r| <= ln2/64, for |x| < 704: returns r and sets *t = 2^(k/32), the
+ * table entry 2^(j/32) (k = 32m + j, 0 <= j < 32) with m added to its exponent (a normal
+ * number: |m| < 1017). x·32/ln2 + 3·2⁵¹ rounds k to an integer and holds 2⁵¹ + k in its low
+ * bits; k·ln2/32 is split in two so that its high part times k is exact (32 significant bits
+ * times |k| < 2¹⁶), which keeps r to within about 2⁻⁵³·|r|. */
+static inline double nn_exp_reduce(double x, double *t) {
+    const union { double d; uint64_t u; } z = {.d = x * (32 * 1.44269504088896338700e+00) +
+                                                    6755399441055744.0};
+    const double kd = z.d - 6755399441055744.0;
+    union { double d; uint64_t u; } s = {.d = nn_exp2_j32[z.u & 31]};
+    s.u += (z.u >> 5) << 52;                       /* m, modulo 2¹², into the exponent */
+    *t = s.d;
+    return (x - kd * (6.93147180369123816490e-01 / 32)) - kd * (1.90821492927058770002e-10 / 32);
+}
+
+/* eˣ to within 2⁻⁴⁸: 2^(k/32)·eʳ with eʳ − 1 to r⁵/5! (the rest is below r⁶/6!, 2.3e-15), in
+ * Estrin's order, r + r²((1/2 + r/3!) + r²(1/4! + r/5!)): a shorter chain of dependent
+ * operations than Horner's. Beyond ±704 (NaN, ±∞, overflow, subnormal results), nn_exp. */
+static inline double nn_exp_f32(double x) {
+    if (!(x > -704.0 && x < 704.0))
+        return nn_exp(x);
+    double t;
+    const double r = nn_exp_reduce(x, &t), r2 = r * r;
+    const double p = r + r2 * ((0.5 + r * (1.0 / 6)) + r2 * (1.0 / 24 + r * (1.0 / 120)));
+    return t + t * p;
+}
+
 /* ---- errors (status.c) ----------------------------------------------------------------- */
 
 /* vsnprintf for messages (format.c): %d %i %u %x %X %s %c %g %%, a 0 flag, a width, and the

@@ -1,14 +1,21 @@
 /*
  * nn_math.c — the few double-precision functions the core needs: exp, log and log1p for
  * losses, pow for Adam's bias correction and the schedules, cos and sin for Box–Muller and the
- * spiral, erf and erfc for the GELU activation (its normal distribution function Φ).
+ * spiral, erf and erfc for the GELU activation (its normal distribution function Φ); and for
+ * the float activations and the softmax, exp, expm1 and tanh to float-grade accuracy, faster.
  *
  * Why our own: libm's versions carry about 13 KB of tables into the .wasm (a third of its
  * gzip size), and glibc (native builds) and musl (Emscripten) do not round sin and cos alike.
  * These are plain range reductions plus Taylor polynomials (fitted ones for erf and erfc),
- * accurate to a few ulp, with no lookup tables, and the same bits on every platform: they use
- * only +, −, ×, ÷, floor and integer operations on IEEE doubles (built with -ffp-contract=off,
- * so no fused multiply-adds).
+ * accurate to a few ulp, with no lookup tables (but one of 2^(j/32), 256 bytes, for the
+ * float-grade functions at the end), and the same bits on every platform: they use only +, −,
+ * ×, ÷, floor and integer operations on IEEE doubles (built with -ffp-contract=off, so no fused
+ * multiply-adds).
+ *
+ * libm's float functions (expf, expm1f, tanhf, log1pf) are not used by the core either: glibc
+ * and musl (emscripten's libc) round them differently, tanhf for 17 million of the 2³² floats,
+ * log1pf for 393,460, expm1f for 1,397 and even expf for 2 (glibc's FMA variant), so a net
+ * trained natively and in wasm drifted apart (issue #13).
  */
 #include "nn_internal.h"
 
@@ -248,4 +255,55 @@ double nn_erfc(double x) {
     if (a < 1.0) return (1.0 - x) - x * horner(ERF_P, 13, x * x);
     const double y = a < 28.0 ? erfc_tail(a) : 0.0;
     return x < 0.0 ? 2.0 - y : y;
+}
+
+/* ---- float grade: exp, expm1, tanh for results rounded to f32 ---------------------------
+ * The activations and the softmax work in double and round once to float. For that, eˣ needs
+ * far less than nn_exp's full double accuracy, and speed counts: these run for every unit of
+ * every training step. The reduction (nn_exp_reduce, nn_internal.h) to 2^(j/32)·eʳ with a
+ * table leaves |r| <= ln2/64 = 0.0108, where a short series is enough: to r⁵/5! for eˣ (within
+ * 2⁻⁴⁸, nn_exp_f32, inline in nn_internal.h), to r⁶/6! for eˣ − 1 (within 2⁻⁵¹ of eʳ − 1,
+ * relative). With the rounding of the table (2⁻⁵³ of 2^(j/32), for expm1 near ±ln2/32 2⁻⁴⁶ of
+ * the result) all three are within 2⁻⁴⁶ of the exact value, relative. Rounded to float they are
+ * within an ulp of the correctly rounded result, and equal to it unless the exact value lies
+ * within 2⁻⁴⁶ of a midpoint between two floats (about one argument in 2²²). */
+
+/* 2^(j/32), j = 0..31, rounded to double (python3 mpmath at 200 bits: float(mp.mpf(2)**(j/32))) */
+const double nn_exp2_j32[32] = {
+    0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0,
+    0x1.172b83c7d517bp+0, 0x1.1d4873168b9aap+0, 0x1.2387a6e756238p+0, 0x1.29e9df51fdee1p+0,
+    0x1.306fe0a31b715p+0, 0x1.371a7373aa9cbp+0, 0x1.3dea64c123422p+0, 0x1.44e086061892dp+0,
+    0x1.4bfdad5362a27p+0, 0x1.5342b569d4f82p+0, 0x1.5ab07dd485429p+0, 0x1.6247eb03a5585p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.71f75e8ec5f74p+0, 0x1.7a11473eb0187p+0, 0x1.82589994cce13p+0,
+    0x1.8ace5422aa0dbp+0, 0x1.93737b0cdc5e5p+0, 0x1.9c49182a3f090p+0, 0x1.a5503b23e255dp+0,
+    0x1.ae89f995ad3adp+0, 0x1.b7f76f2fb5e47p+0, 0x1.c199bdd85529cp+0, 0x1.cb720dcef9069p+0,
+    0x1.d5818dcfba487p+0, 0x1.dfc97337b9b5fp+0, 0x1.ea4afa2a490dap+0, 0x1.f50765b6e4540p+0,
+};
+
+/* eˣ − 1 to float grade, relative to its own size: with t = 2^(k/32), (t − 1) + t·p, p = eʳ − 1
+ * to r⁶/6! in Estrin's order. t − 1 is exact (Sterbenz) for t in [½, 2] and nearly so beyond;
+ * near 0 (k = 0), t = 1 and the result is p itself. Beyond ±40, eˣ and −1 (e⁻⁴⁰ is below half
+ * an ulp of 1). */
+double nn_expm1_f32(double x) {
+    if (x != x || x == 0.0) return x;                      /* NaN, and ±0 keeps its sign */
+    if (x > 40.0) return nn_exp_f32(x);
+    if (x < -40.0) return -1.0;
+    double t;
+    const double r = nn_exp_reduce(x, &t), r2 = r * r;
+    const double a = 0.5 + r * (1.0 / 6);
+    const double b = 1.0 / 24 + r * (1.0 / 120);
+    const double p = r + r2 * (a + r2 * (b + r2 * (1.0 / 720)));
+    return (t - 1.0) + t * p;
+}
+
+/* tanh x to float grade, relative to its own size: −t/(t + 2) with t = e^(−2|x|) − 1 in
+ * (−1, 0], the sign of x put back (no cancellation for tiny |x| nor for large); x itself below
+ * 2⁻²⁸ (x³/3 is below half an ulp), ±1 above 22 (1 − tanh is below 2⁻⁶²) */
+double nn_tanh_f32(double x) {
+    const double a = fabs(x);
+    if (!(a >= 3.7252902984619141e-09)) return x;          /* 2⁻²⁸; ±0 and NaN too */
+    if (a > 22.0) return x < 0.0 ? -1.0 : 1.0;
+    const double t = nn_expm1_f32(-2.0 * a);
+    const double y = -t / (t + 2.0);
+    return x < 0.0 ? -y : y;
 }
