@@ -7,21 +7,23 @@
  * α of elu; the other activations ignore it.
  *
  * Every function returns a finite value for every finite x (up to ±FLT_MAX): exponentials only
- * ever see arguments where they cannot overflow, and no product can become inf·0. The two
- * GELUs work in double with nn_math.c's erfc and exp (the same bits on every platform): there
- * x³ and x·e^(−x²/2) cannot overflow for any float x, and erfc keeps Φ(x) accurate in the left
- * tail, where ½(1 + erf) would round to 0.
+ * ever see arguments where they cannot overflow, and no product can become inf·0.
+ * The same bits natively and in wasm (issue #13): every function that is not piecewise linear
+ * works in double with nn_math.c's functions (the float-grade exp, expm1 and tanh; log1p, and
+ * erfc and exp for the GELUs) and rounds once to float, which puts it within an ulp of the
+ * correctly rounded result. libm's float functions are not used: glibc and musl (emscripten's
+ * libc) do not round them alike. In double, x³, x·eˣ or x·e^(−x²/2) cannot overflow for any
+ * float x, and erfc keeps Φ(x) accurate in the left tail, where ½(1 + erf) would round to 0.
  * Array loops work in place (y == x, dx == dy) since each element is read before it is written.
  */
 #include "nn_internal.h"
 
 #include <math.h>
 
-/* Above this, tanh(eˣ) (x > ~2.2) and softplus(x) − x (x > ~17) are already lost in f32. */
+/* Above this, tanh(eˣ) is exactly 1 in double (from x ≈ 2.95 on), and x·e^x·sech²(eˣ) is 0 */
 #define TANHEXP_LINEAR 9.0f
-#define SOFTPLUS_LINEAR 20.0f
-/* 4·e^(−2·60) is below the smallest f32 denormal, so clamping |a| here changes nothing. */
-#define SECH2_ZERO 60.0f
+/* Above this, mish(x) = x·(1 − 2/(q + 2)) with q > e^40 is x, and mish'(x) is 1, in double */
+#define MISH_LINEAR 20.0f
 /* ReLU6 clips to [0, RELU6_TOP] */
 #define RELU6_TOP 6.0f
 /* 1/√2, 1/√(2π) and 2√(2/π), to double precision */
@@ -31,31 +33,31 @@
 /* GELU's tanh approximation: the coefficient of x³ inside the tanh */
 #define GELU_TANH_CUBIC 0.044715
 
-/* ---- shared helpers --------------------------------------------------------------------- */
+/* ---- shared helpers, in double ---------------------------------------------------------- */
 
-/* σ(x) = 1/(1 + e^−x), with e^−|x| so the exponential never overflows */
-static inline float sigm(float x) {
-    const float e = expf(-fabsf(x));
-    return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+/* σ(x) = 1/(1 + e^−x) from e = e^−|x| (which never overflows): 1/(1 + e) or e/(1 + e) */
+static inline double sigm_of(double x, double e) {
+    return x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 }
 
 /* σ'(x) = σ(x)·σ(−x) = e/(1 + e)², e = e^−|x|: no cancellation in 1 − σ for large |x| */
-static inline float sigm_d(float x) {
-    const float e = expf(-fabsf(x));
-    const float d = 1.0f + e;
+static inline double sigm_d_of(double e) {
+    const double d = 1.0 + e;
     return e / (d * d);
 }
 
+static inline double sigm(double x) { return sigm_of(x, nn_exp_f32(-fabs(x))); }
+
 /* sech²(a) = 1 − tanh²(a) = 4u/(1 + u)², u = e^−2|a|: accurate where tanh(a) rounds to ±1 */
-static inline float sech2(float a) {
-    const float u = expf(-2.0f * fminf(fabsf(a), SECH2_ZERO));
-    const float d = 1.0f + u;
-    return 4.0f * u / (d * d);
+static inline double sech2(double a) {
+    const double u = nn_exp_f32(-2.0 * fabs(a));
+    const double d = 1.0 + u;
+    return 4.0 * u / (d * d);
 }
 
-/* softplus(x) = log(1 + eˣ), = x once the log term is below f32 resolution */
-static inline float softplus(float x) {
-    return x > SOFTPLUS_LINEAR ? x : log1pf(expf(x));
+/* softplus(x) = log(1 + eˣ) = x + log(1 + e^−x): the exponential never overflows */
+static inline double softplus(double x) {
+    return x > 0.0 ? x + nn_log1p(nn_exp_f32(-x)) : nn_log1p(nn_exp_f32(x));
 }
 
 /* ---- scalar definitions: f(x, p) and f'(x, p) ------------------------------------------- */
@@ -63,25 +65,25 @@ static inline float softplus(float x) {
 /* sigmoid: σ(x) */
 static inline float sigmoid_f(float x, float p) {
     (void)p;
-    return sigm(x);
+    return (float)sigm(x);
 }
 
 /* sigmoid': σ(x)(1 − σ(x)) */
 static inline float sigmoid_d(float x, float p) {
     (void)p;
-    return sigm_d(x);
+    return (float)sigm_d_of(nn_exp_f32(-fabs((double)x)));
 }
 
 /* tanh(x) */
 static inline float tanh_f(float x, float p) {
     (void)p;
-    return tanhf(x);
+    return (float)nn_tanh_f32(x);
 }
 
 /* tanh'(x) = 1 − tanh²(x) = sech²(x) */
 static inline float tanh_d(float x, float p) {
     (void)p;
-    return sech2(x);
+    return (float)sech2(x);
 }
 
 /* relu: max(x, 0) */
@@ -109,26 +111,35 @@ static inline float leaky_d(float x, float p) {
 /* swish: x·σ(x) */
 static inline float swish_f(float x, float p) {
     (void)p;
-    return x * sigm(x);
+    return (float)(x * sigm(x));
 }
 
-/* swish': σ(x) + x·σ(x)(1 − σ(x)) */
+/* swish': σ(x) + x·σ(x)(1 − σ(x)), both from one e^−|x| */
 static inline float swish_d(float x, float p) {
     (void)p;
-    return sigm(x) + x * sigm_d(x);
+    const double e = nn_exp_f32(-fabs((double)x));
+    return (float)(sigm_of(x, e) + x * sigm_d_of(e));
 }
 
-/* mish: x·tanh(softplus(x)) */
+/* mish: x·tanh(softplus(x)) = x·q/(q + 2) with n = eˣ, q = n(n + 2), since tanh(ln(1 + n)) =
+ * ((1 + n)² − 1)/((1 + n)² + 1): one exponential, and nothing cancels (every term is >= 0) */
 static inline float mish_f(float x, float p) {
     (void)p;
-    return x * tanhf(softplus(x));
+    if (x > MISH_LINEAR)
+        return x;
+    const double n = nn_exp_f32(x), q = n * (n + 2.0);
+    return (float)(x * (q / (q + 2.0)));
 }
 
-/* mish': tanh(sp) + x·sech²(sp)·σ(x), sp = softplus(x) */
+/* mish': tanh(sp) + x·sech²(sp)·σ(x), sp = softplus(x). With n and q as above, tanh(sp) =
+ * q/(q + 2), sech²(sp) = 4(n + 1)²/(q + 2)² and σ(x) = n/(1 + n), so
+ * mish' = q/(q + 2) + 4x·n(n + 1)/(q + 2)² */
 static inline float mish_d(float x, float p) {
     (void)p;
-    const float sp = softplus(x);
-    return tanhf(sp) + x * sech2(sp) * sigm(x);
+    if (x > MISH_LINEAR)
+        return 1.0f;
+    const double n = nn_exp_f32(x), q = n * (n + 2.0), d = q + 2.0;
+    return (float)(q / d + 4.0 * x * (n * (n + 1.0)) / (d * d));
 }
 
 /* hswish (width n = p): 0 for x ≤ −n/2, x for x > n/2, x·(x + n/2)/n between */
@@ -151,10 +162,10 @@ static inline float hswish_d(float x, float p) {
     return 2.0f * (x / p) + 0.5f;
 }
 
-/* tanhexp: x·tanh(eˣ); tanh(eˣ) is exactly 1 in f32 beyond TANHEXP_LINEAR */
+/* tanhexp: x·tanh(eˣ); tanh(eˣ) is exactly 1 beyond TANHEXP_LINEAR */
 static inline float tanhexp_f(float x, float p) {
     (void)p;
-    return x > TANHEXP_LINEAR ? x : x * tanhf(expf(x));
+    return x > TANHEXP_LINEAR ? x : (float)(x * nn_tanh_f32(nn_exp_f32(x)));
 }
 
 /* tanhexp': tanh(eˣ) − x·eˣ·(tanh²(eˣ) − 1) = tanh(eˣ) + x·eˣ·sech²(eˣ).
@@ -164,19 +175,19 @@ static inline float tanhexp_d(float x, float p) {
     (void)p;
     if (x > TANHEXP_LINEAR)
         return 1.0f;
-    const float e = expf(x);
-    return tanhf(e) + x * e * sech2(e);
+    const double e = nn_exp_f32(x);
+    return (float)(nn_tanh_f32(e) + x * e * sech2(e));
 }
 
 /* elu (α = p): x for x > 0, α(eˣ − 1) below; expm1 keeps α·x for tiny x, and eˣ − 1 is in
  * [−1, 0] there, so no α makes it overflow */
 static inline float elu_f(float x, float p) {
-    return x > 0.0f ? x : p * expm1f(x);
+    return x > 0.0f ? x : (float)(p * nn_expm1_f32(x));
 }
 
 /* elu': 1 for x > 0, α·eˣ below (α at the kink; continuous for α = 1) */
 static inline float elu_d(float x, float p) {
-    return x > 0.0f ? 1.0f : p * expf(x);
+    return x > 0.0f ? 1.0f : (float)(p * nn_exp_f32(x));
 }
 
 /* Φ(x) = ½·erfc(−x/√2), the standard normal CDF */
@@ -239,13 +250,13 @@ static inline float relu6_d(float x, float p) {
 /* softplus: ln(1 + eˣ) */
 static inline float softplus_f(float x, float p) {
     (void)p;
-    return softplus(x);
+    return (float)softplus(x);
 }
 
 /* softplus': σ(x) */
 static inline float softplus_d(float x, float p) {
     (void)p;
-    return sigm(x);
+    return (float)sigm(x);
 }
 
 /* ---- array forms ------------------------------------------------------------------------ */

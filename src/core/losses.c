@@ -26,7 +26,7 @@ void nn_output_forward(int output, float *y, const float *z, int B, int O) {
                 m = zr[j] > m ? zr[j] : m;
             float s = 0.0f;
             for (int j = 0; j < O; j++) {
-                yr[j] = expf(zr[j] - m);
+                yr[j] = (float)nn_exp_f32(zr[j] - m);   /* not expf: see nn_math.c */
                 s += yr[j];
             }
             const float inv = 1.0f / s;
