@@ -710,6 +710,14 @@ static void test_conv_direct(void) {
         {4, 4, 2, 2, 2, 3, 3, NN_PAD_SAME, 3, 2, 0.3},
         {3, 3, 100, 1, 3, 1, 1, NN_PAD_VALID, 5, 1, 0.5},   /* a kernel row of 300 values */
         {4, 4, 2, 2, 2, 1, 1, NN_PAD_VALID, 260, 1, 0.5},   /* more than 256 filters */
+        /* inputs 95% zero with 16 filters or more: the SIMD forward lists the nonzero k */
+        {12, 12, 8, 5, 5, 1, 1, NN_PAD_VALID, 16, 2, 0.95},
+        {14, 14, 12, 5, 5, 1, 1, NN_PAD_VALID, 16, 2, 0.95}, /* K = 300: two passes */
+        {3, 3, 100, 1, 3, 1, 1, NN_PAD_VALID, 21, 1, 0.95},  /* a kernel row in two pieces */
+        /* kernel rows of 60 and 40 values with 'same' padding (the input gradient's blocks of
+         * 12 and 10 vectors, cut at the borders) */
+        {9, 9, 12, 5, 5, 1, 1, NN_PAD_SAME, 7, 1, 0.5},
+        {8, 8, 8, 5, 5, 1, 1, NN_PAD_SAME, 6, 1, 0.5},
     };
     for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
         check_direct(&extra[i], &r);
