@@ -715,7 +715,7 @@ static void test_conv_direct(void) {
         {14, 14, 12, 5, 5, 1, 1, NN_PAD_VALID, 16, 2, 0.95}, /* K = 300: two passes */
         {3, 3, 100, 1, 3, 1, 1, NN_PAD_VALID, 21, 1, 0.95},  /* a kernel row in two pieces */
         /* kernel rows of 60 and 40 values with 'same' padding (the input gradient's blocks of
-         * 12 and 10 vectors, cut at the borders) */
+         * 8 and fewer vectors, cut at the borders) */
         {9, 9, 12, 5, 5, 1, 1, NN_PAD_SAME, 7, 1, 0.5},
         {8, 8, 8, 5, 5, 1, 1, NN_PAD_SAME, 6, 1, 0.5},
     };
