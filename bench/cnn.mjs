@@ -90,8 +90,9 @@ export function cnnSpeedMarkdown(r) {
     L.push(`| ${x.layer < 0 ? 'the step' : `${x.layer} ${x.name}`} | ${x.layer < 0 ? '' : x.dir} | ${f(total * 1e3, 0)} | ${f(100 * total / r.seconds, 1)}% | ${pieces} |`);
   }
   L.push('', 'The GEMMs, C (M, N) = A (M, K)·B (K, N) on a batch of 64. GFLOP counts every product of the ' +
-    'dense shape; the kernels skip those with a zero factor (81% of MNIST\'s pixels, about 80% of dy after ReLU ' +
-    'and the max pools), so a GEMM\'s rate can pass the peak.', '');
+    'dense shape; the weight and input gradients skip the products with a zero dy (about 80% of dy after ReLU ' +
+    'and the max pools), so their rate can pass the peak; the forward computes them all unless its input is ' +
+    'nearly all zero.', '');
   L.push('| layer | product | M | N | K | GFLOP | ms | GFLOP/s |', '|---|---|---:|---:|---:|---:|---:|---:|');
   for (const g of r.gemms) {
     L.push(`| ${g.layer} | ${g.what}${g.wholeLayer ? ' (time: the whole dense layer)' : ''} | ${int(g.M)} | ${int(g.N)} | ${int(g.K)} | ${f(g.gflop, 1)} | ${f(g.seconds * 1e3, 0)} | ${g.wholeLayer ? '—' : f(g.gflop / g.seconds, 1)} |`);
