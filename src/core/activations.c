@@ -262,7 +262,10 @@ static inline float softplus_d(float x, float p) {
 /* ---- array forms ------------------------------------------------------------------------ */
 
 /* forward: y[i] = f(x[i]); backward: dx[i] = dy[i]·f'(x[i]) (y is not needed: every
- * derivative above is computed from x, which is more accurate than from y in the tails) */
+ * derivative above is computed from x, which is more accurate than from y in the tails).
+ * The layers call backward in place (dx == dy): that case has a loop of its own, because the
+ * compiler keeps a loop whose output may overlap an input scalar (ReLU's backward took 0.64 s
+ * of a CNN epoch in wasm, 0.07 s as its own loop); the products are the same. */
 #define ACT_ARRAYS(f)                                                                        \
     static void f##_fwd(float *y, const float *x, size_t n, float p) {                       \
         for (size_t i = 0; i < n; i++)                                                       \
@@ -271,8 +274,13 @@ static inline float softplus_d(float x, float p) {
     static void f##_bwd(float *dx, const float *dy, const float *x, const float *y, size_t n, \
                         float p) {                                                           \
         (void)y;                                                                             \
-        for (size_t i = 0; i < n; i++)                                                       \
-            dx[i] = dy[i] * f##_d(x[i], p);                                                  \
+        if (dx == dy) {                                                                      \
+            for (size_t i = 0; i < n; i++)                                                   \
+                dx[i] *= f##_d(x[i], p);                                                     \
+        } else {                                                                             \
+            for (size_t i = 0; i < n; i++)                                                   \
+                dx[i] = dy[i] * f##_d(x[i], p);                                              \
+        }                                                                                    \
     }
 
 ACT_ARRAYS(sigmoid)
