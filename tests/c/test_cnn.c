@@ -9,6 +9,7 @@
  * Layout NHWC throughout (see nnwasm.h).
  */
 #include "check.h"
+#include "read_file.h"
 #include "nn_internal.h"
 
 #include <stdint.h>
@@ -627,30 +628,11 @@ static void test_recorded_trajectory(void) {
 /* ---- MNIST ------------------------------------------------------------------------------- */
 
 #ifdef NN_MNIST_DIR
-static uint8_t *read_file(const char *name, size_t *len) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", NN_MNIST_DIR, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    const long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = n > 0 ? malloc((size_t)n) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 /* the first `rows` images (bytes, read as value/255) and labels of an IDX pair */
 static int load_mnist(const char *images, const char *labels, int32_t rows, nn_data *d,
                       uint8_t **keep, int32_t **lab) {
     size_t ni = 0, nl = 0;
-    uint8_t *bi = read_file(images, &ni), *bl = read_file(labels, &nl);
+    uint8_t *bi = read_file(NN_MNIST_DIR, images, &ni), *bl = read_file(NN_MNIST_DIR, labels, &nl);
     nn_idx_info info;
     if (!bi || !bl || nn_idx_parse(bi, ni, &info, NULL) != NN_OK || info.count < rows) {
         printf("  MNIST: cannot read %s/%s and %s (npm install puts them there)\n",

@@ -3,6 +3,7 @@
  * the spiral generator's geometry, reproducibility and noise, and min-max scaling.
  */
 #include "check.h"
+#include "read_file.h"
 #include "nn_internal.h"
 #include "nnwasm.h"
 
@@ -328,30 +329,6 @@ static void test_idx_capacity(void) {
 }
 
 /* ---- IDX: MNIST, when the npm package is installed --------------------------------------- */
-
-static uint8_t *read_file(const char *dir, const char *name, size_t *len) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    uint8_t *buf = NULL;
-    long size = -1;
-    if (fseek(f, 0, SEEK_END) == 0) {
-        size = ftell(f);
-    }
-    if (size > 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)size);
-        if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    fclose(f);
-    *len = buf ? (size_t)size : 0;
-    return buf;
-}
 
 static void check_mnist_labels(const uint8_t *buf, size_t len, int32_t count,
                                const int32_t first[10]) {

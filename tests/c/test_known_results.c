@@ -6,6 +6,7 @@
  *    the quadratic cost, SGD η = 3.0, batch 10, reaches about 95% test accuracy.
  */
 #include "check.h"
+#include "read_file.h"
 #include "nnwasm.h"
 
 #include <stdlib.h>
@@ -62,30 +63,11 @@ static void test_spiral(void) {
     nn_net_free(net);
 }
 
-static uint8_t *read_file(const char *name, size_t *len) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", NN_MNIST_DIR, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = n > 0 ? malloc((size_t)n) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 /* images stay bytes (x_u8 straight from the IDX buffer); labels become int32 */
 static int load(const char *images, const char *labels, nn_data *d, uint8_t **keep,
                 int32_t **lab) {
     size_t ni, nl;
-    uint8_t *bi = read_file(images, &ni), *bl = read_file(labels, &nl);
+    uint8_t *bi = read_file(NN_MNIST_DIR, images, &ni), *bl = read_file(NN_MNIST_DIR, labels, &nl);
     nn_idx_info info;
     nn_error e;
     if (!bi || !bl || nn_idx_parse(bi, ni, &info, &e) != NN_OK) {
